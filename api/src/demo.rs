@@ -1,0 +1,102 @@
+//! The synthetic demo layer (`serve --demo`): partner providers for every network, two Welsh
+//! providers, and named contacts for some of them. Every row is marked `synthetic`, every name
+//! says "(synthetic)", ODS codes start with `ZZ` (no real ODS code does), and addresses use the
+//! reserved `example.org` domain. Loaded once, like the reference data.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entities::enums::{ContactRole, MembershipRole, Nation};
+use entities::{network, network_membership, provider, provider_contact};
+use migration::reference::{is_loaded, lock_datasets, record_loaded};
+use sea_orm::{
+    ActiveValue::NotSet, DatabaseConnection, DbErr, EntityTrait, QueryOrder, Set, TransactionTrait,
+};
+
+const DATASET: &str = "demo/synthetic@1";
+/// Partners per network.
+const PARTNERS: usize = 3;
+
+/// Loads the demo layer unless it is there already; returns whether it loaded.
+pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    let txn = db.begin().await?;
+    lock_datasets(&txn).await?;
+    if is_loaded(&txn, DATASET).await? {
+        return Ok(false);
+    }
+    let from =
+        NaiveDate::from_ymd_opt(2022, 7, 1).ok_or_else(|| DbErr::Custom("bad date".into()))?;
+    let networks = network::Entity::find()
+        .order_by_asc(network::Column::Code)
+        .all(&txn)
+        .await?;
+    let mut codes = Vec::new();
+    let mut providers = Vec::new();
+    let mut memberships = Vec::new();
+    for (n, net) in networks.iter().enumerate() {
+        for p in 1..=PARTNERS {
+            let ods = format!("ZZ{:02}{p}", n + 1);
+            providers.push(synthetic_provider(
+                &ods,
+                &format!("{} Partner Hospital {p} (synthetic)", net.name),
+                Nation::England,
+            ));
+            codes.push(ods.clone());
+            memberships.push(network_membership::ActiveModel {
+                id: NotSet,
+                network_code: Set(net.code.clone()),
+                provider_ods: Set(ods),
+                role: Set(MembershipRole::Partner),
+                valid_from: Set(from),
+                valid_to: Set(None),
+                verified: Set(false),
+                note: Set(Some("synthetic demo partner".into())),
+            });
+        }
+    }
+    for (ods, name) in [
+        ("ZZW01", "North Wales Spinal Unit (synthetic)"),
+        ("ZZW02", "South Wales Spinal Unit (synthetic)"),
+    ] {
+        providers.push(synthetic_provider(ods, name, Nation::Wales));
+        codes.push(ods.to_owned());
+    }
+    // The first partner of each network and the Welsh units get named contacts.
+    let with_contacts = codes.iter().filter(|ods| ods.ends_with('1'));
+    let mut contacts = Vec::new();
+    for ods in with_contacts {
+        for (role, title) in [
+            (ContactRole::LeadClinician, "Lead Clinician"),
+            (ContactRole::Ceo, "Chief Executive"),
+            (ContactRole::MedicalDirector, "Medical Director"),
+        ] {
+            let slug = title.to_lowercase().replace(' ', ".");
+            contacts.push(provider_contact::ActiveModel {
+                provider_ods: Set(ods.clone()),
+                role: Set(role),
+                name: Set(format!("{title} of {ods} (synthetic)")),
+                email: Set(format!("{slug}.{}@example.org", ods.to_lowercase())),
+                phone: Set(Some("0300 000 0000".into())),
+                updated_at: Set(now),
+            });
+        }
+    }
+    let rows = providers.len() + memberships.len() + contacts.len();
+    provider::Entity::insert_many(providers).exec(&txn).await?;
+    network_membership::Entity::insert_many(memberships)
+        .exec(&txn)
+        .await?;
+    provider_contact::Entity::insert_many(contacts)
+        .exec(&txn)
+        .await?;
+    record_loaded(&txn, DATASET, rows, now).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+fn synthetic_provider(ods: &str, name: &str, nation: Nation) -> provider::ActiveModel {
+    provider::ActiveModel {
+        ods_code: Set(ods.to_owned()),
+        name: Set(name.to_owned()),
+        nation: Set(nation),
+        synthetic: Set(true),
+    }
+}

@@ -1,0 +1,8 @@
+//! The `portal` process: settings, database, HTTP routes and the CLI's commands.
+
+pub mod db;
+pub mod demo;
+pub mod keys;
+pub mod routes;
+pub mod settings;
+pub mod startup;

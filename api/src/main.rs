@@ -1,0 +1,163 @@
+//! `portal`: the Spinal Networks Portal API.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use api::settings::Settings;
+use api::startup::{Application, StartOptions};
+use api::{db, keys};
+use chrono::{Duration, Utc};
+use clap::{Parser, Subcommand};
+use graphql::auth::token::parse_grant;
+use graphql::clock::SystemClock;
+use std::sync::atomic::AtomicU64;
+
+#[derive(Parser)]
+#[command(name = "portal", about = "The Spinal Networks Portal API", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate, load reference data, and serve GraphQL over HTTP and WebSocket.
+    Serve {
+        /// Also load the synthetic demo layer and print a development token.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply, roll back or list schema migrations.
+    Migrate {
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Print the GraphQL schema (SDL).
+    Schema,
+    /// Mint a development token (HS256; refused in production).
+    Token {
+        #[arg(long)]
+        sub: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: Option<String>,
+        /// ROLE, ROLE:CODE or ROLE:kind=CODE, e.g. NETWORK_MANAGER:WESSEX or INTEGRATION:icb=QRL.
+        #[arg(long = "grant", required = true)]
+        grants: Vec<String>,
+        /// Hours until the token expires.
+        #[arg(long, default_value_t = 12)]
+        hours: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum MigrateAction {
+    /// Apply every pending migration.
+    Up,
+    /// Roll back the last `--steps` migrations (default 1).
+    Down {
+        #[arg(long, default_value_t = 1)]
+        steps: u32,
+    },
+    /// List migrations and whether each is applied.
+    Status,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn")
+            }),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    if let Command::Schema = cli.command {
+        print!("{}", graphql::sdl());
+        return ExitCode::SUCCESS;
+    }
+    let result = Settings::from_env()
+        .map_err(Into::into)
+        .and_then(|settings| actix_web::rt::System::new().block_on(run(cli.command, settings)));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("portal: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, settings: Settings) -> Result<(), api::startup::BoxError> {
+    match command {
+        Command::Serve { demo } => {
+            let app =
+                Application::build(&settings, Arc::new(SystemClock), StartOptions { demo }).await?;
+            let url = format!("http://{}:{}/graphql", host(&settings.bind), app.port());
+            if settings.graphiql {
+                println!("GraphiQL: {url}");
+            } else {
+                println!("GraphQL endpoint: {url}");
+            }
+            if demo && !settings.is_production() {
+                let token = keys::issuer(&settings)?.mint(
+                    "demo-admin",
+                    "Demo Administrator",
+                    None,
+                    &[parse_grant("NATIONAL_ADMIN")?],
+                    Utc::now(),
+                    Duration::hours(12),
+                )?;
+                println!(
+                    "Development token (NATIONAL_ADMIN, 12 hours); send it as `Authorization: Bearer <token>`:\n{token}"
+                );
+            }
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate { action } => {
+            let conn = db::connect(
+                &settings.database_url,
+                settings.db_pool_size,
+                Arc::new(AtomicU64::new(0)),
+            )
+            .await?;
+            match action {
+                MigrateAction::Up => db::migrate_up(&conn).await?,
+                MigrateAction::Down { steps } => db::migrate_down(&conn, Some(steps)).await?,
+                MigrateAction::Status => {}
+            }
+            for (name, applied) in db::migration_status(&conn).await? {
+                println!("{} {name}", if applied { "applied" } else { "pending" });
+            }
+        }
+        Command::Token {
+            sub,
+            name,
+            email,
+            grants,
+            hours,
+        } => {
+            let grants = grants
+                .iter()
+                .map(|g| parse_grant(g))
+                .collect::<Result<Vec<_>, _>>()?;
+            let token = keys::issuer(&settings)?.mint(
+                &sub,
+                &name,
+                email.as_deref(),
+                &grants,
+                Utc::now(),
+                Duration::hours(hours),
+            )?;
+            println!("{token}");
+        }
+        Command::Schema => {}
+    }
+    Ok(())
+}
+
+fn host(bind: &str) -> &str {
+    bind.rsplit_once(':').map_or(bind, |(h, _)| h)
+}

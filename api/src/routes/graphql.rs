@@ -1,0 +1,418 @@
+//! GraphQL over HTTP (the GraphQL-over-HTTP specification), on one path:
+//! `POST /graphql` for every operation, `GET /graphql` for queries (mutations get 405), a
+//! WebSocket upgrade for subscriptions (`graphql-transport-ws`), and GraphiQL for browsers.
+//!
+//! Responses are `application/graphql-response+json` or `application/json` as the client
+//! accepts; request errors (unparseable, invalid) get 400 under the former and never a `data`
+//! entry. Batching is not supported. Every operation needs a bearer token.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::OperationType;
+use async_graphql::{ServerError, Value, Variables};
+use async_graphql_actix_web::GraphQLSubscription;
+use graphql::auth::Viewer;
+use graphql::auth::token::TokenVerifier;
+use graphql::error::{AppError, ErrorCode};
+use graphql::{AppState, PortalSchema, request_data};
+use serde_json::{Map, json};
+
+/// What the GraphQL routes need, shared by every worker.
+pub struct Edge {
+    pub schema: PortalSchema,
+    pub state: AppState,
+    pub verifier: Arc<TokenVerifier>,
+    pub graphiql: bool,
+    pub request_timeout: Duration,
+}
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json; charset=utf-8";
+const JSON: &str = "application/json; charset=utf-8";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    GraphqlResponseJson,
+    Json,
+}
+
+impl MediaType {
+    fn content_type(self) -> &'static str {
+        match self {
+            MediaType::GraphqlResponseJson => GRAPHQL_RESPONSE_JSON,
+            MediaType::Json => JSON,
+        }
+    }
+}
+
+/// Picks the response media type from `Accept`; `None` when nothing acceptable is offered.
+/// Without `Accept` the answer is `application/json`, as the specification asks for legacy clients.
+fn negotiate(req: &HttpRequest) -> Option<MediaType> {
+    let Some(accept) = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Some(MediaType::Json);
+    };
+    let mut best: Option<(f32, MediaType)> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let kind = match media.as_str() {
+            "application/graphql-response+json" | "application/*" | "*/*" => {
+                MediaType::GraphqlResponseJson
+            }
+            "application/json" => MediaType::Json,
+            _ => continue,
+        };
+        if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+            best = Some((q, kind));
+        }
+    }
+    best.map(|(_, kind)| kind)
+}
+
+fn respond(media: MediaType, status: StatusCode, body: serde_json::Value) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, media.content_type()))
+        .body(body.to_string())
+}
+
+fn error_body(code: ErrorCode, message: &str) -> serde_json::Value {
+    json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] })
+}
+
+/// A request that never reaches GraphQL: wrong media, bad JSON, bad parameters.
+fn bad_request(media: MediaType, message: &str) -> HttpResponse {
+    respond(
+        media,
+        StatusCode::BAD_REQUEST,
+        error_body(ErrorCode::BadUserInput, message),
+    )
+}
+
+fn not_acceptable() -> HttpResponse {
+    HttpResponse::NotAcceptable()
+        .insert_header((header::CONTENT_TYPE, JSON))
+        .body(
+            error_body(
+                ErrorCode::BadUserInput,
+                "Accept application/graphql-response+json or application/json.",
+            )
+            .to_string(),
+        )
+}
+
+/// The caller named by the `Authorization: Bearer` header.
+fn authenticate(edge: &Edge, authorization: Option<&str>) -> Result<Viewer, AppError> {
+    let header =
+        authorization.ok_or_else(|| AppError::unauthenticated("A bearer token is required."))?;
+    let token = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            AppError::unauthenticated("Send the token as `Authorization: Bearer <token>`.")
+        })?;
+    edge.verifier.verify(token)
+}
+
+fn unauthenticated(media: MediaType, error: &AppError) -> HttpResponse {
+    HttpResponse::build(StatusCode::UNAUTHORIZED)
+        .insert_header((header::CONTENT_TYPE, media.content_type()))
+        .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
+        .body(error_body(error.code(), error.message()).to_string())
+}
+
+/// The GraphQL parameters of one request, from a JSON body or a query string.
+struct Params {
+    query: String,
+    operation_name: Option<String>,
+    variables: Option<serde_json::Value>,
+}
+
+fn params(mut map: Map<String, serde_json::Value>) -> Result<Params, String> {
+    let query = match map.remove("query") {
+        Some(serde_json::Value::String(q)) => q,
+        Some(_) => return Err("`query` must be a string.".into()),
+        None => return Err("The request has no `query`.".into()),
+    };
+    let operation_name = match map.remove("operationName") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(name)) => Some(name),
+        Some(_) => return Err("`operationName` must be a string or null.".into()),
+    };
+    let variables = match map.remove("variables") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(v @ serde_json::Value::Object(_)) => Some(v),
+        Some(_) => return Err("`variables` must be an object or null.".into()),
+    };
+    match map.remove("extensions") {
+        None | Some(serde_json::Value::Null | serde_json::Value::Object(_)) => {}
+        Some(_) => return Err("`extensions` must be an object or null.".into()),
+    }
+    Ok(Params {
+        query,
+        operation_name,
+        variables,
+    })
+}
+
+pub async fn post(req: HttpRequest, body: web::Bytes, edge: web::Data<Edge>) -> HttpResponse {
+    let Some(media) = negotiate(&req) else {
+        return not_acceptable();
+    };
+    let viewer = match authenticate(
+        &edge,
+        req.headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok()),
+    ) {
+        Ok(v) => v,
+        Err(e) => return unauthenticated(media, &e),
+    };
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mut parts = content_type
+        .split(';')
+        .map(|p| p.trim().to_ascii_lowercase());
+    let is_json = parts.next().as_deref() == Some("application/json");
+    let utf8 = parts.all(|p| !p.starts_with("charset=") || p == "charset=utf-8");
+    if !is_json || !utf8 {
+        return HttpResponse::UnsupportedMediaType()
+            .insert_header((header::CONTENT_TYPE, media.content_type()))
+            .body(
+                error_body(
+                    ErrorCode::BadUserInput,
+                    "Send the request as application/json (UTF-8).",
+                )
+                .to_string(),
+            );
+    }
+    let map = match serde_json::from_slice::<serde_json::Value>(&body) {
+        Ok(serde_json::Value::Object(map)) => map,
+        Ok(serde_json::Value::Array(_)) => {
+            return bad_request(
+                media,
+                "Batched requests are not supported; send one operation per request.",
+            );
+        }
+        Ok(_) => return bad_request(media, "The body must be a JSON object with a `query`."),
+        Err(_) => return bad_request(media, "The body is not valid JSON."),
+    };
+    match params(map) {
+        Ok(p) => execute(&edge, media, viewer, p, false).await,
+        Err(message) => bad_request(media, &message),
+    }
+}
+
+pub async fn get(req: HttpRequest, edge: web::Data<Edge>, payload: web::Payload) -> HttpResponse {
+    if is_websocket(&req) {
+        return subscribe(req, edge, payload);
+    }
+    let query: Vec<(String, String)> =
+        match web::Query::<Vec<(String, String)>>::from_query(req.query_string()) {
+            Ok(q) => q.into_inner(),
+            Err(_) => return bad_request(MediaType::Json, "The query string is malformed."),
+        };
+    let wants_html = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if wants_html && !query.iter().any(|(k, _)| k == "query") {
+        return if edge.graphiql {
+            let page = GraphiQLSource::build()
+                .endpoint("/graphql")
+                .subscription_endpoint("/graphql")
+                .finish();
+            HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .body(page)
+        } else {
+            HttpResponse::NotFound().finish()
+        };
+    }
+    let Some(media) = negotiate(&req) else {
+        return not_acceptable();
+    };
+    let viewer = match authenticate(
+        &edge,
+        req.headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok()),
+    ) {
+        Ok(v) => v,
+        Err(e) => return unauthenticated(media, &e),
+    };
+    let mut map = Map::new();
+    for (key, value) in query {
+        let value = match key.as_str() {
+            "variables" | "extensions" => match serde_json::from_str::<serde_json::Value>(&value) {
+                Ok(v) => v,
+                Err(_) => return bad_request(media, &format!("`{key}` must be JSON-encoded.")),
+            },
+            _ => serde_json::Value::String(value),
+        };
+        map.insert(key, value);
+    }
+    match params(map) {
+        Ok(p) => execute(&edge, media, viewer, p, true).await,
+        Err(message) => bad_request(media, &message),
+    }
+}
+
+fn is_websocket(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}
+
+async fn execute(
+    edge: &Edge,
+    media: MediaType,
+    viewer: Viewer,
+    params: Params,
+    over_get: bool,
+) -> HttpResponse {
+    let mut request = async_graphql::Request::new(params.query);
+    if let Some(name) = params.operation_name {
+        request = request.operation_name(name);
+    }
+    if let Some(variables) = params.variables {
+        request = request.variables(Variables::from_json(variables));
+    }
+    let operation_name = request.operation_name.clone();
+    let operation = match request.parsed_query() {
+        Ok(document) => operation_name
+            .as_deref()
+            .map_or_else(
+                || {
+                    document
+                        .operations
+                        .iter()
+                        .next()
+                        .filter(|_| document.operations.iter().count() == 1)
+                },
+                |name| {
+                    document
+                        .operations
+                        .iter()
+                        .find(|(n, _)| n.map(|n| n.as_str()) == Some(name))
+                },
+            )
+            .map(|(_, op)| op.node.ty),
+        Err(error) => return request_error(media, vec![error], ErrorCode::GraphqlParseFailed),
+    };
+    if over_get && operation.is_some_and(|ty| ty != OperationType::Query) {
+        return HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, "POST"))
+            .insert_header((header::CONTENT_TYPE, media.content_type()))
+            .body(
+                error_body(
+                    ErrorCode::BadUserInput,
+                    "Only queries may be sent with GET; send mutations with POST.",
+                )
+                .to_string(),
+            );
+    }
+    request.data = request_data(&edge.state, viewer);
+    let Ok(response) =
+        tokio::time::timeout(edge.request_timeout, edge.schema.execute(request)).await
+    else {
+        return respond(
+            media,
+            StatusCode::SERVICE_UNAVAILABLE,
+            error_body(
+                ErrorCode::RequestTimeout,
+                "The operation took too long; ask for less and try again.",
+            ),
+        );
+    };
+    let is_request_error = response.data == Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    if is_request_error {
+        return request_error(media, response.errors, ErrorCode::BadUserInput);
+    }
+    // Serialised directly (not through serde_json::Value) to keep the selection order.
+    match serde_json::to_vec(&response) {
+        Ok(body) => HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, media.content_type()))
+            .body(body),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot serialise a response");
+            respond(
+                media,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                error_body(
+                    ErrorCode::InternalServerError,
+                    graphql::error::INTERNAL_MESSAGE,
+                ),
+            )
+        }
+    }
+}
+
+/// The document could not run at all: no `data` entry; 400 under graphql-response+json, 200
+/// under application/json (as the specification asks of each).
+fn request_error(
+    media: MediaType,
+    mut errors: Vec<ServerError>,
+    default_code: ErrorCode,
+) -> HttpResponse {
+    for error in &mut errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            extensions.set("code", default_code.as_str());
+        }
+    }
+    let status = match media {
+        MediaType::GraphqlResponseJson => StatusCode::BAD_REQUEST,
+        MediaType::Json => StatusCode::OK,
+    };
+    let body = json!({ "errors": serde_json::to_value(&errors).unwrap_or_default() });
+    respond(media, status, body)
+}
+
+/// Upgrades to `graphql-transport-ws`; the token travels in `connection_init`'s payload as
+/// `{"Authorization": "Bearer …"}` (or `{"token": "…"}`); a bad or missing one closes the socket.
+fn subscribe(req: HttpRequest, edge: web::Data<Edge>, payload: web::Payload) -> HttpResponse {
+    let init_edge = edge.clone();
+    let result = GraphQLSubscription::new(edge.schema.clone())
+        .on_connection_init(move |init: serde_json::Value| async move {
+            let header = ["Authorization", "authorization"]
+                .iter()
+                .find_map(|k| init.get(*k).and_then(|v| v.as_str()).map(str::to_owned))
+                .or_else(|| {
+                    init.get("token")
+                        .and_then(|v| v.as_str())
+                        .map(|t| format!("Bearer {t}"))
+                });
+            let viewer =
+                authenticate(&init_edge, header.as_deref()).map_err(async_graphql::Error::from)?;
+            Ok(request_data(&init_edge.state, viewer))
+        })
+        .start(&req, payload);
+    result.unwrap_or_else(HttpResponse::from_error)
+}
+
+/// Any other method on `/graphql`.
+pub async fn method_not_allowed() -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, "GET, POST"))
+        .finish()
+}

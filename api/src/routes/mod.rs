@@ -1,0 +1,4 @@
+//! HTTP routes: thin edges that parse HTTP, verify the token, and hand over to the schema.
+
+pub mod graphql;
+pub mod health;

@@ -1,0 +1,169 @@
+//! Typed settings, read from the environment once in `main` and passed down. Tests build them
+//! by hand.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use graphql::SchemaOptions;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// A secret that never prints.
+#[derive(Clone)]
+pub struct Secret(pub Vec<u8>);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct JwtSettings {
+    /// HS256 shared secret (development only).
+    pub secret: Option<Secret>,
+    /// RS256/ES256 public key, PEM text (production).
+    pub public_key_pem: Option<String>,
+    pub issuer: String,
+    pub audience: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub bind: String,
+    pub environment: Environment,
+    /// Where the development secret (and the default SQLite file) live.
+    pub data_dir: PathBuf,
+    pub jwt: JwtSettings,
+    pub graphiql: bool,
+    pub schema: SchemaOptions,
+    pub request_timeout: Duration,
+    pub max_body_bytes: usize,
+    pub db_pool_size: u32,
+    /// HTTP worker threads; `None` means one per core.
+    pub workers: Option<usize>,
+}
+
+pub const DEV_ISSUER: &str = "spinal-portal-dev";
+pub const DEV_AUDIENCE: &str = "spinal-portal";
+
+impl Settings {
+    /// Reads the environment variables documented in the README.
+    pub fn from_env() -> Result<Settings, String> {
+        let environment = match var("PORTAL_ENV").as_deref() {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => {
+                return Err(format!(
+                    "PORTAL_ENV must be development or production, not \"{other}\""
+                ));
+            }
+        };
+        let production = environment == Environment::Production;
+        let data_dir = PathBuf::from(var("PORTAL_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", data_dir.join("portal.db").display())
+        });
+        let public_key_pem = match var("PORTAL_JWT_PUBLIC_KEY") {
+            Some(v) if v.trim_start().starts_with("-----BEGIN") => Some(v),
+            Some(path) => Some(std::fs::read_to_string(&path).map_err(|e| {
+                format!("PORTAL_JWT_PUBLIC_KEY: cannot read the key file {path}: {e}")
+            })?),
+            None => None,
+        };
+        let settings = Settings {
+            database_url,
+            bind: var("PORTAL_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            environment,
+            data_dir,
+            jwt: JwtSettings {
+                secret: var("PORTAL_JWT_SECRET").map(|s| Secret(s.into_bytes())),
+                public_key_pem,
+                issuer: var("PORTAL_JWT_ISSUER").unwrap_or_else(|| {
+                    if production {
+                        String::new()
+                    } else {
+                        DEV_ISSUER.into()
+                    }
+                }),
+                audience: var("PORTAL_JWT_AUDIENCE").unwrap_or_else(|| {
+                    if production {
+                        String::new()
+                    } else {
+                        DEV_AUDIENCE.into()
+                    }
+                }),
+            },
+            graphiql: flag("PORTAL_GRAPHIQL", !production)?,
+            schema: SchemaOptions {
+                introspection: flag("PORTAL_INTROSPECTION", !production)?,
+                ..SchemaOptions::default()
+            },
+            request_timeout: Duration::from_millis(number("PORTAL_REQUEST_TIMEOUT_MS", 10_000)?),
+            max_body_bytes: usize::try_from(number("PORTAL_MAX_BODY_BYTES", 256 * 1024)?)
+                .unwrap_or(usize::MAX),
+            db_pool_size: u32::try_from(number("PORTAL_DB_POOL_SIZE", 10)?).unwrap_or(u32::MAX),
+            workers: None,
+        };
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Refuses combinations that would be unsafe or cannot work.
+    pub fn check(&self) -> Result<(), String> {
+        if self.environment == Environment::Production {
+            if self.jwt.public_key_pem.is_none() {
+                return Err(
+                    "production needs PORTAL_JWT_PUBLIC_KEY (an RS256 or ES256 public key in PEM)"
+                        .into(),
+                );
+            }
+            if self.jwt.secret.is_some() {
+                return Err("PORTAL_JWT_SECRET is a development setting; production verifies with PORTAL_JWT_PUBLIC_KEY".into());
+            }
+            if self.jwt.issuer.is_empty() || self.jwt.audience.is_empty() {
+                return Err("production needs PORTAL_JWT_ISSUER and PORTAL_JWT_AUDIENCE".into());
+            }
+        }
+        if self.db_pool_size < 2 {
+            return Err("PORTAL_DB_POOL_SIZE must be at least 2".into());
+        }
+        Ok(())
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.environment == Environment::Production
+    }
+
+    /// Where the development HS256 secret is kept, beside the default database.
+    pub fn dev_secret_path(&self) -> PathBuf {
+        self.data_dir.join("dev-jwt-secret")
+    }
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+fn flag(name: &str, default: bool) -> Result<bool, String> {
+    match var(name).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "on" | "yes") => Ok(true),
+        Some("0" | "false" | "off" | "no") => Ok(false),
+        Some(other) => Err(format!("{name} must be true or false, not \"{other}\"")),
+    }
+}
+
+fn number(name: &str, default: u64) -> Result<u64, String> {
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v
+            .parse()
+            .map_err(|_| format!("{name} must be a whole number, not \"{v}\"")),
+    }
+}

@@ -1,0 +1,130 @@
+//! Builds the running application from settings: database, migrations, reference data, keys,
+//! schema, HTTP server. `main` and the integration tests both start the portal through here.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use actix_web::dev::{Server, Service};
+use actix_web::{App, HttpServer, web};
+use graphql::clock::Clock;
+use graphql::events::EventBus;
+use graphql::{AppState, build};
+
+use crate::routes::graphql::{self as graphql_routes, Edge};
+use crate::routes::health;
+use crate::settings::Settings;
+use crate::{db, demo, keys};
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+    statements: Arc<AtomicU64>,
+}
+
+/// What `build` was asked to do besides serving.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StartOptions {
+    /// Load the synthetic demo layer.
+    pub demo: bool,
+}
+
+impl Application {
+    pub async fn build(
+        settings: &Settings,
+        clock: Arc<dyn Clock>,
+        options: StartOptions,
+    ) -> Result<Self, BoxError> {
+        let statements = Arc::new(AtomicU64::new(0));
+        let db = db::connect(
+            &settings.database_url,
+            settings.db_pool_size,
+            statements.clone(),
+        )
+        .await?;
+        db::migrate_up(&db).await?;
+        let report = migration::reference::load(&db, clock.now()).await?;
+        for (dataset, rows) in &report.loaded {
+            tracing::info!(dataset, rows, "loaded reference data");
+        }
+        if options.demo && demo::load(&db, clock.now()).await? {
+            tracing::info!("loaded the synthetic demo layer");
+        }
+        let dev_secret = keys::dev_secret(settings, true)?;
+        let verifier = Arc::new(keys::verifier(settings, dev_secret.as_ref())?);
+        let state = AppState {
+            db,
+            clock,
+            events: EventBus::default(),
+        };
+        let schema = build(state.clone(), &settings.schema);
+        let edge = web::Data::new(Edge {
+            schema,
+            state: state.clone(),
+            verifier,
+            graphiql: settings.graphiql,
+            request_timeout: settings.request_timeout,
+        });
+        let listener = TcpListener::bind(&settings.bind)?;
+        let port = listener.local_addr()?.port();
+        let body_limit = settings.max_body_bytes;
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .wrap_fn(|req, srv| {
+                    let (method, path) = (req.method().clone(), req.path().to_owned());
+                    let started = Instant::now();
+                    let response = srv.call(req);
+                    async move {
+                        let response = response.await?;
+                        tracing::info!(%method, %path, status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
+                        Ok(response)
+                    }
+                })
+                .app_data(edge.clone())
+                .app_data(web::PayloadConfig::new(body_limit))
+                .route("/healthz", web::get().to(health::healthz))
+                .route("/readyz", web::get().to(health::readyz))
+                .service(
+                    web::resource("/graphql")
+                        .route(web::post().to(graphql_routes::post))
+                        .route(web::get().to(graphql_routes::get))
+                        .default_service(web::to(graphql_routes::method_not_allowed)),
+                )
+        })
+        .listen(listener)?;
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers);
+        }
+        Ok(Application {
+            port,
+            server: server.run(),
+            state,
+            statements,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// A counter of SQL statements executed since start.
+    pub fn statement_counter(&self) -> Arc<AtomicU64> {
+        self.statements.clone()
+    }
+
+    pub fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,15 @@
+//! sea-orm entities: one module per table, nothing else. GraphQL output types wrap these models in
+//! the `graphql` crate; entities are never exposed directly.
+
+pub mod audit_entry;
+pub mod bank_holiday;
+pub mod enums;
+pub mod icb;
+pub mod icb_succession;
+pub mod network;
+pub mod network_footprint;
+pub mod network_membership;
+pub mod provider;
+pub mod provider_contact;
+pub mod reference_load;
+pub mod region;

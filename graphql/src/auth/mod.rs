@@ -1,0 +1,206 @@
+//! Who is calling and what they may reach (DOMAIN.md §3).
+//!
+//! The token is verified at the edge (`token`); the viewer it yields travels as request data;
+//! `scope` turns grants into the sets of rows a caller may reach, computed once per request and
+//! used by every list, lookup, loader and subscription.
+
+pub mod scope;
+pub mod token;
+
+use async_graphql::{Context, Enum};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, AppResult};
+
+/// The roles of DOMAIN.md §3.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Role {
+    NationalAdmin,
+    NationalViewer,
+    RegionalLead,
+    IcbCommissioner,
+    NetworkManager,
+    NetworkClinicalLead,
+    ProviderSubmitter,
+    ProviderLeadClinician,
+    ProviderCeo,
+    RegistryAnalyst,
+    RegistryClinicalLead,
+    HqipAssociateDirector,
+    Integration,
+}
+
+impl Role {
+    pub const ALL: [Role; 13] = [
+        Role::NationalAdmin,
+        Role::NationalViewer,
+        Role::RegionalLead,
+        Role::IcbCommissioner,
+        Role::NetworkManager,
+        Role::NetworkClinicalLead,
+        Role::ProviderSubmitter,
+        Role::ProviderLeadClinician,
+        Role::ProviderCeo,
+        Role::RegistryAnalyst,
+        Role::RegistryClinicalLead,
+        Role::HqipAssociateDirector,
+        Role::Integration,
+    ];
+
+    /// The scope kinds a grant of this role may carry (DOMAIN.md §3, "scope" column).
+    pub fn allowed_scopes(self) -> &'static [ScopeKind] {
+        use ScopeKind::*;
+        match self {
+            Role::NationalAdmin
+            | Role::NationalViewer
+            | Role::RegistryAnalyst
+            | Role::RegistryClinicalLead
+            | Role::HqipAssociateDirector => &[All],
+            Role::RegionalLead => &[Region],
+            Role::IcbCommissioner => &[Icb],
+            Role::NetworkManager | Role::NetworkClinicalLead => &[Network],
+            Role::ProviderSubmitter | Role::ProviderLeadClinician | Role::ProviderCeo => {
+                &[Provider]
+            }
+            Role::Integration => &[Network, Icb, All],
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::NationalAdmin => "NATIONAL_ADMIN",
+            Role::NationalViewer => "NATIONAL_VIEWER",
+            Role::RegionalLead => "REGIONAL_LEAD",
+            Role::IcbCommissioner => "ICB_COMMISSIONER",
+            Role::NetworkManager => "NETWORK_MANAGER",
+            Role::NetworkClinicalLead => "NETWORK_CLINICAL_LEAD",
+            Role::ProviderSubmitter => "PROVIDER_SUBMITTER",
+            Role::ProviderLeadClinician => "PROVIDER_LEAD_CLINICIAN",
+            Role::ProviderCeo => "PROVIDER_CEO",
+            Role::RegistryAnalyst => "REGISTRY_ANALYST",
+            Role::RegistryClinicalLead => "REGISTRY_CLINICAL_LEAD",
+            Role::HqipAssociateDirector => "HQIP_ASSOCIATE_DIRECTOR",
+            Role::Integration => "INTEGRATION",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScopeKind {
+    All,
+    Region,
+    Icb,
+    Network,
+    Provider,
+}
+
+/// What a grant reaches: everything, or one organisation by code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GrantScope {
+    All,
+    Region(String),
+    Icb(String),
+    Network(String),
+    Provider(String),
+}
+
+impl GrantScope {
+    pub fn kind(&self) -> ScopeKind {
+        match self {
+            GrantScope::All => ScopeKind::All,
+            GrantScope::Region(_) => ScopeKind::Region,
+            GrantScope::Icb(_) => ScopeKind::Icb,
+            GrantScope::Network(_) => ScopeKind::Network,
+            GrantScope::Provider(_) => ScopeKind::Provider,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Grant {
+    pub role: Role,
+    pub scope: GrantScope,
+}
+
+impl Grant {
+    /// A grant is valid when its scope kind is one its role allows.
+    pub fn new(role: Role, scope: GrantScope) -> Result<Self, String> {
+        if role.allowed_scopes().contains(&scope.kind()) {
+            Ok(Grant { role, scope })
+        } else {
+            let allowed: Vec<String> = role
+                .allowed_scopes()
+                .iter()
+                .map(|k| match k {
+                    ScopeKind::All => "no scope".to_owned(),
+                    other => format!("a {}", format!("{other:?}").to_lowercase()),
+                })
+                .collect();
+            Err(format!(
+                "a {} grant takes {}",
+                role.as_str(),
+                allowed.join(" or ")
+            ))
+        }
+    }
+}
+
+/// The authenticated caller, from a verified token.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub sub: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub grants: Vec<Grant>,
+}
+
+impl Viewer {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+
+    pub fn has_any_role(&self, roles: &[Role]) -> bool {
+        self.grants.iter().any(|g| roles.contains(&g.role))
+    }
+
+    /// Fails with `FORBIDDEN` unless the caller holds one of `roles`.
+    pub fn require_any(&self, roles: &[Role], to_do: &str) -> AppResult<()> {
+        if self.has_any_role(roles) {
+            Ok(())
+        } else {
+            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+            Err(AppError::forbidden(format!(
+                "Only {} may {to_do}.",
+                names.join(" or ")
+            )))
+        }
+    }
+}
+
+/// The viewer of this request; every operation requires one (the edge rejects requests without).
+pub fn viewer<'a>(ctx: &Context<'a>) -> AppResult<&'a Viewer> {
+    ctx.data_opt::<Viewer>()
+        .ok_or_else(|| AppError::unauthenticated("A bearer token is required."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_grant_must_carry_the_scope_its_role_takes() {
+        assert!(Grant::new(Role::NetworkManager, GrantScope::Network("WESSEX".into())).is_ok());
+        assert!(Grant::new(Role::NetworkManager, GrantScope::All).is_err());
+        assert!(Grant::new(Role::NationalAdmin, GrantScope::Icb("QRL".into())).is_err());
+        assert!(Grant::new(Role::Integration, GrantScope::Icb("QRL".into())).is_ok());
+        assert!(Grant::new(Role::Integration, GrantScope::Provider("RHM".into())).is_err());
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+    }
+}

@@ -1,0 +1,322 @@
+//! DOMAIN.md §3 implemented once: which networks, ICBs and providers a caller reaches, and whose
+//! named contacts it may read. Resolved as at today (Europe/London), once per request, from a
+//! snapshot of the current organisation map (four statements, whatever the caller holds).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use async_graphql::Context;
+use chrono::NaiveDate;
+use entities::{icb, network, network_footprint, network_membership};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use tokio::sync::OnceCell;
+
+use super::{GrantScope, Role, Viewer};
+use crate::error::AppResult;
+use crate::state::AppState;
+
+/// Roles that reach every organisation.
+const NATIONAL_REACH: &[Role] = &[
+    Role::NationalAdmin,
+    Role::NationalViewer,
+    Role::RegistryAnalyst,
+    Role::RegistryClinicalLead,
+    Role::HqipAssociateDirector,
+];
+
+/// Roles that may read every provider's named contacts (issue 2 §8; NATIONAL_VIEWER is excluded:
+/// it sees "everything but named individuals").
+const CONTACTS_EVERYWHERE: &[Role] = &[
+    Role::NationalAdmin,
+    Role::RegistryAnalyst,
+    Role::RegistryClinicalLead,
+    Role::HqipAssociateDirector,
+];
+
+/// The rows of the organisation map in force on one date.
+#[derive(Debug, Default)]
+pub struct OrgSnapshot {
+    /// `(network, lead region)`
+    pub networks: Vec<(String, String)>,
+    /// `(icb, region)` for ICBs alive on the date.
+    pub icbs: Vec<(String, String)>,
+    /// `(network, icb)` footprint rows in force.
+    pub footprints: Vec<(String, String)>,
+    /// `(network, provider)` memberships in force.
+    pub memberships: Vec<(String, String)>,
+}
+
+impl OrgSnapshot {
+    pub async fn load(db: &DatabaseConnection, date: NaiveDate) -> AppResult<Self> {
+        let networks = network::Entity::find()
+            .select_only()
+            .columns([network::Column::Code, network::Column::LeadRegionCode])
+            .into_tuple()
+            .all(db)
+            .await?;
+        let icbs = icb::Entity::find()
+            .select_only()
+            .columns([icb::Column::Code, icb::Column::RegionCode])
+            .filter(icb::Column::ValidFrom.lte(date))
+            .filter(
+                Condition::any()
+                    .add(icb::Column::ValidTo.is_null())
+                    .add(icb::Column::ValidTo.gte(date)),
+            )
+            .into_tuple()
+            .all(db)
+            .await?;
+        let footprints = network_footprint::Entity::find()
+            .select_only()
+            .columns([
+                network_footprint::Column::NetworkCode,
+                network_footprint::Column::IcbCode,
+            ])
+            .filter(network_footprint::Column::ValidFrom.lte(date))
+            .filter(
+                Condition::any()
+                    .add(network_footprint::Column::ValidTo.is_null())
+                    .add(network_footprint::Column::ValidTo.gte(date)),
+            )
+            .into_tuple()
+            .all(db)
+            .await?;
+        let memberships = network_membership::Entity::find()
+            .select_only()
+            .columns([
+                network_membership::Column::NetworkCode,
+                network_membership::Column::ProviderOds,
+            ])
+            .filter(network_membership::Column::ValidFrom.lte(date))
+            .filter(
+                Condition::any()
+                    .add(network_membership::Column::ValidTo.is_null())
+                    .add(network_membership::Column::ValidTo.gte(date)),
+            )
+            .into_tuple()
+            .all(db)
+            .await?;
+        Ok(OrgSnapshot {
+            networks,
+            icbs,
+            footprints,
+            memberships,
+        })
+    }
+}
+
+/// What one caller reaches.
+#[derive(Debug, Default, Clone)]
+pub struct Scope {
+    /// Reaches every organisation (national, registry and HQIP roles; unscoped integrations).
+    pub everything: bool,
+    pub networks: BTreeSet<String>,
+    pub icbs: BTreeSet<String>,
+    pub providers: BTreeSet<String>,
+    /// May read every provider's named contacts.
+    pub contacts_everywhere: bool,
+    /// Providers whose named contacts the caller may read.
+    pub contact_providers: BTreeSet<String>,
+}
+
+impl Scope {
+    /// Unions what each grant reaches (DOMAIN.md §3: "a user may hold several grants; the union
+    /// applies").
+    pub fn resolve(viewer: &Viewer, map: &OrgSnapshot) -> Scope {
+        let mut scope = Scope {
+            contacts_everywhere: viewer.has_any_role(CONTACTS_EVERYWHERE),
+            ..Scope::default()
+        };
+        let networks_serving = |icbs: &BTreeSet<String>| -> BTreeSet<String> {
+            map.footprints
+                .iter()
+                .filter(|(_, i)| icbs.contains(i))
+                .map(|(n, _)| n.clone())
+                .collect()
+        };
+        let members_of = |networks: &BTreeSet<String>| -> BTreeSet<String> {
+            map.memberships
+                .iter()
+                .filter(|(n, _)| networks.contains(n))
+                .map(|(_, p)| p.clone())
+                .collect()
+        };
+        for grant in &viewer.grants {
+            if NATIONAL_REACH.contains(&grant.role) || grant.scope == GrantScope::All {
+                scope.everything = true;
+                continue;
+            }
+            match &grant.scope {
+                GrantScope::All => {}
+                // A region reaches the networks led in it or whose footprint reaches into it.
+                GrantScope::Region(region) => {
+                    let icbs: BTreeSet<String> = map
+                        .icbs
+                        .iter()
+                        .filter(|(_, r)| r == region)
+                        .map(|(i, _)| i.clone())
+                        .collect();
+                    let mut networks = networks_serving(&icbs);
+                    networks.extend(
+                        map.networks
+                            .iter()
+                            .filter(|(_, r)| r == region)
+                            .map(|(n, _)| n.clone()),
+                    );
+                    scope.providers.extend(members_of(&networks));
+                    scope.networks.extend(networks);
+                    scope.icbs.extend(icbs);
+                }
+                // An ICB reaches the networks whose footprint includes it.
+                GrantScope::Icb(icb) => {
+                    let icbs = BTreeSet::from([icb.clone()]);
+                    let networks = networks_serving(&icbs);
+                    scope.providers.extend(members_of(&networks));
+                    scope.networks.extend(networks);
+                    if map.icbs.iter().any(|(i, _)| i == icb) {
+                        scope.icbs.extend(icbs);
+                    }
+                }
+                GrantScope::Network(network) => {
+                    let networks = BTreeSet::from([network.clone()]);
+                    let members = members_of(&networks);
+                    if grant.role == Role::NetworkManager {
+                        scope.contact_providers.extend(members.iter().cloned());
+                    }
+                    scope.providers.extend(members);
+                    scope.icbs.extend(
+                        map.footprints
+                            .iter()
+                            .filter(|(n, _)| n == network)
+                            .map(|(_, i)| i.clone()),
+                    );
+                    scope.networks.extend(networks);
+                }
+                // A provider reaches itself and its network.
+                GrantScope::Provider(provider) => {
+                    scope.providers.insert(provider.clone());
+                    scope.contact_providers.insert(provider.clone());
+                    scope.networks.extend(
+                        map.memberships
+                            .iter()
+                            .filter(|(_, p)| p == provider)
+                            .map(|(n, _)| n.clone()),
+                    );
+                }
+            }
+        }
+        if scope.everything {
+            scope.networks = map.networks.iter().map(|(n, _)| n.clone()).collect();
+            scope.icbs = map.icbs.iter().map(|(i, _)| i.clone()).collect();
+            scope.providers = map.memberships.iter().map(|(_, p)| p.clone()).collect();
+        }
+        scope
+    }
+
+    pub fn may_read_contacts_of(&self, provider: &str) -> bool {
+        self.contacts_everywhere || self.contact_providers.contains(provider)
+    }
+
+    pub fn reaches_provider(&self, provider: &str) -> bool {
+        self.everything || self.providers.contains(provider)
+    }
+}
+
+/// Request data: the caller's scope, resolved on first use.
+#[derive(Default)]
+pub struct RequestScope(OnceCell<Arc<Scope>>);
+
+/// The caller's scope as at today, resolved once per request.
+pub async fn scope(ctx: &Context<'_>) -> AppResult<Arc<Scope>> {
+    let viewer: &Viewer = super::viewer(ctx)?;
+    let state = ctx.data_unchecked::<AppState>();
+    let cell = ctx.data_unchecked::<RequestScope>();
+    cell.0
+        .get_or_try_init(|| async {
+            let map = OrgSnapshot::load(&state.db, state.clock.today()).await?;
+            Ok(Arc::new(Scope::resolve(viewer, &map)))
+        })
+        .await
+        .cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::Grant;
+
+    fn map() -> OrgSnapshot {
+        let s = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+        OrgSnapshot {
+            networks: vec![s("WESSEX", "Y59"), s("SWLSS", "Y56")],
+            icbs: vec![s("QRL", "Y59"), s("S9B9J", "Y59"), s("QWE", "Y56")],
+            footprints: vec![s("WESSEX", "QRL"), s("SWLSS", "S9B9J"), s("SWLSS", "QWE")],
+            memberships: vec![s("WESSEX", "RHM"), s("WESSEX", "RHU"), s("SWLSS", "RJ7")],
+        }
+    }
+
+    fn viewer(grants: &[(Role, GrantScope)]) -> Viewer {
+        Viewer {
+            sub: "u".into(),
+            name: "U".into(),
+            email: None,
+            grants: grants
+                .iter()
+                .map(|(r, s)| Grant::new(*r, s.clone()).unwrap())
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_region_reaches_networks_led_in_it_and_networks_reaching_into_it() {
+        let scope = Scope::resolve(
+            &viewer(&[(Role::RegionalLead, GrantScope::Region("Y59".into()))]),
+            &map(),
+        );
+        assert_eq!(
+            scope.networks,
+            BTreeSet::from(["WESSEX".to_owned(), "SWLSS".to_owned()])
+        );
+        assert!(!scope.contacts_everywhere && scope.contact_providers.is_empty());
+    }
+
+    #[test]
+    fn an_icb_reaches_only_networks_whose_footprint_includes_it() {
+        let scope = Scope::resolve(
+            &viewer(&[(Role::IcbCommissioner, GrantScope::Icb("QRL".into()))]),
+            &map(),
+        );
+        assert_eq!(scope.networks, BTreeSet::from(["WESSEX".to_owned()]));
+        assert!(scope.reaches_provider("RHM") && !scope.reaches_provider("RJ7"));
+    }
+
+    #[test]
+    fn only_a_network_manager_reads_its_members_contacts() {
+        let manager = Scope::resolve(
+            &viewer(&[(Role::NetworkManager, GrantScope::Network("WESSEX".into()))]),
+            &map(),
+        );
+        assert!(manager.may_read_contacts_of("RHU") && !manager.may_read_contacts_of("RJ7"));
+        let lead = Scope::resolve(
+            &viewer(&[(
+                Role::NetworkClinicalLead,
+                GrantScope::Network("WESSEX".into()),
+            )]),
+            &map(),
+        );
+        assert!(!lead.may_read_contacts_of("RHU"));
+    }
+
+    #[test]
+    fn grants_union() {
+        let scope = Scope::resolve(
+            &viewer(&[
+                (Role::ProviderCeo, GrantScope::Provider("RJ7".into())),
+                (Role::IcbCommissioner, GrantScope::Icb("QRL".into())),
+            ]),
+            &map(),
+        );
+        assert_eq!(scope.networks.len(), 2);
+        assert!(scope.may_read_contacts_of("RJ7") && !scope.may_read_contacts_of("RHM"));
+    }
+}

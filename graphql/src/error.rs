@@ -1,0 +1,129 @@
+//! The one error type of the application, with stable codes in `extensions.code`.
+//!
+//! `AppError` deliberately does not implement `Display`: async-graphql turns any `Display` error
+//! into a client-visible message, so the only way out of a resolver is the `From` impl below, which
+//! masks internal causes (logged, never sent). `extension::ErrorMasking` is the safety net for
+//! anything that slips past.
+
+use std::sync::Arc;
+
+use async_graphql::ErrorExtensions;
+
+/// Stable error codes clients may branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    BadUserInput,
+    Conflict,
+    InternalServerError,
+    /// The document is not valid GraphQL syntax.
+    GraphqlParseFailed,
+    /// The operation ran longer than the server allows.
+    RequestTimeout,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::NotFound => "NOT_FOUND",
+            Self::BadUserInput => "BAD_USER_INPUT",
+            Self::Conflict => "CONFLICT",
+            Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+            Self::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
+            Self::RequestTimeout => "REQUEST_TIMEOUT",
+        }
+    }
+}
+
+/// The message shown for every internal error.
+pub const INTERNAL_MESSAGE: &str = "Internal server error; the cause has been logged.";
+
+#[derive(Debug, Clone)]
+pub enum AppError {
+    /// A rule the caller can act on: the message says what to change.
+    User { code: ErrorCode, message: String },
+    /// Anything else: logged with its cause, masked for the client.
+    Internal(Arc<dyn std::error::Error + Send + Sync>),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        Self::User {
+            code: ErrorCode::Unauthenticated,
+            message: message.into(),
+        }
+    }
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::User {
+            code: ErrorCode::Forbidden,
+            message: message.into(),
+        }
+    }
+    pub fn not_found(what: &str, key: &str) -> Self {
+        Self::User {
+            code: ErrorCode::NotFound,
+            message: format!("No {what} has the code \"{key}\"."),
+        }
+    }
+    pub fn bad_input(message: impl Into<String>) -> Self {
+        Self::User {
+            code: ErrorCode::BadUserInput,
+            message: message.into(),
+        }
+    }
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::User {
+            code: ErrorCode::Conflict,
+            message: message.into(),
+        }
+    }
+    pub fn internal(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Internal(Arc::new(cause))
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::User { code, .. } => *code,
+            Self::Internal(_) => ErrorCode::InternalServerError,
+        }
+    }
+
+    /// The client-facing message (never an internal cause).
+    pub fn message(&self) -> &str {
+        match self {
+            Self::User { message, .. } => message,
+            Self::Internal(_) => INTERNAL_MESSAGE,
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::internal(e)
+    }
+}
+
+impl From<sea_orm::TransactionError<AppError>> for AppError {
+    fn from(e: sea_orm::TransactionError<AppError>) -> Self {
+        match e {
+            sea_orm::TransactionError::Connection(db) => db.into(),
+            sea_orm::TransactionError::Transaction(app) => app,
+        }
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(e: AppError) -> Self {
+        if let AppError::Internal(cause) = &e {
+            tracing::error!(error = %cause, "internal error");
+        }
+        async_graphql::Error::new(e.message())
+            .extend_with(|_, ext| ext.set("code", e.code().as_str()))
+    }
+}

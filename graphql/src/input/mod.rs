@@ -1,0 +1,4 @@
+//! GraphQL input types.
+
+pub mod network;
+pub mod provider;

@@ -1,0 +1,22 @@
+//! The application: schema, resolvers, authorization, services and loaders. No HTTP, no
+//! environment: the `api` crate builds settings and passes what is needed in.
+
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod events;
+pub mod extension;
+pub mod input;
+pub mod loader;
+pub mod mutation;
+pub mod object;
+pub mod pagination;
+pub mod query;
+pub mod scalar;
+pub mod schema;
+pub mod service;
+pub mod state;
+pub mod subscription;
+
+pub use schema::{PortalSchema, SchemaOptions, build, request_data, sdl};
+pub use state::AppState;

@@ -1,0 +1,32 @@
+//! GraphQL output types. Each wraps an entity model and exposes chosen fields only.
+
+pub mod audit;
+pub mod icb;
+pub mod network;
+pub mod provider;
+pub mod region;
+pub mod viewer;
+
+use async_graphql::Enum;
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entities::enums::Nation")]
+pub enum Nation {
+    England,
+    Wales,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entities::enums::MembershipRole")]
+pub enum MembershipRole {
+    Hub,
+    Partner,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entities::enums::ContactRole")]
+pub enum ContactRole {
+    LeadClinician,
+    Ceo,
+    MedicalDirector,
+}

@@ -1,0 +1,114 @@
+use async_graphql::{Context, Object, Result};
+use chrono::{DateTime, Utc};
+use entities::{provider, provider_contact};
+
+use super::network::{Membership, Network};
+use super::{ContactRole, MembershipRole, Nation};
+use crate::auth::scope::scope;
+use crate::error::AppError;
+use crate::loader::{ContactsOfProvider, MembershipsOfProvider, NetworkByCode};
+use crate::scalar::Date;
+use crate::state::{as_at, in_force, loaders};
+
+/// An organisation delivering spinal care.
+pub struct Provider(pub provider::Model);
+
+#[Object]
+impl Provider {
+    /// ODS code, e.g. `RHM`.
+    async fn ods_code(&self) -> &str {
+        &self.0.ods_code
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// England or Wales: the cause-for-concern process differs (seed 000, Tables 1 and 2).
+    async fn nation(&self) -> Nation {
+        self.0.nation.into()
+    }
+    /// Part of the synthetic demo layer: not a real organisation.
+    async fn synthetic(&self) -> bool {
+        self.0.synthetic
+    }
+    /// The network the provider belongs to on `asAt` (default: today).
+    async fn network(&self, ctx: &Context<'_>, as_at: Option<Date>) -> Result<Option<Network>> {
+        let Some(membership) = self.membership_on(ctx, self::as_at(ctx, as_at)).await? else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)
+            .load_one(NetworkByCode(membership.0.network_code))
+            .await?
+            .map(Network))
+    }
+    /// Hub or partner on `asAt` (default: today); null when in no network.
+    async fn role(&self, ctx: &Context<'_>, as_at: Option<Date>) -> Result<Option<MembershipRole>> {
+        Ok(self
+            .membership_on(ctx, self::as_at(ctx, as_at))
+            .await?
+            .map(|m| m.0.role.into()))
+    }
+    /// Every membership row of the provider.
+    async fn memberships(&self, ctx: &Context<'_>) -> Result<Vec<Membership>> {
+        let rows = loaders(ctx)
+            .load_one(MembershipsOfProvider(self.0.ods_code.clone()))
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(Membership).collect())
+    }
+    /// Lead Clinician, CEO and Medical Director. Personal data: national administrators, the
+    /// registry, HQIP, the provider's own staff and its network's managers see them; anyone else
+    /// gets null and a FORBIDDEN error.
+    async fn contacts(&self, ctx: &Context<'_>) -> Result<Option<Vec<ProviderContact>>> {
+        if !scope(ctx).await?.may_read_contacts_of(&self.0.ods_code) {
+            return Err(AppError::forbidden(
+                "Provider contacts are personal data: only national administrators, the registry, HQIP, \
+                 the provider's own staff and its network's managers may read them.",
+            )
+            .into());
+        }
+        let rows = loaders(ctx)
+            .load_one(ContactsOfProvider(self.0.ods_code.clone()))
+            .await?
+            .unwrap_or_default();
+        Ok(Some(rows.into_iter().map(ProviderContact).collect()))
+    }
+}
+
+impl Provider {
+    async fn membership_on(
+        &self,
+        ctx: &Context<'_>,
+        date: chrono::NaiveDate,
+    ) -> Result<Option<Membership>> {
+        let rows = loaders(ctx)
+            .load_one(MembershipsOfProvider(self.0.ods_code.clone()))
+            .await?
+            .unwrap_or_default();
+        Ok(rows
+            .into_iter()
+            .find(|m| in_force(m.valid_from, m.valid_to, date))
+            .map(Membership))
+    }
+}
+
+/// A named person at a provider.
+pub struct ProviderContact(pub provider_contact::Model);
+
+#[Object]
+impl ProviderContact {
+    async fn role(&self) -> ContactRole {
+        self.0.role.into()
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}

@@ -1,0 +1,38 @@
+use async_graphql::{Context, Object, Result};
+use entities::region;
+
+use super::icb::Icb;
+use crate::loader::IcbsOfRegion;
+use crate::scalar::Date;
+use crate::state::{as_at, in_force, loaders};
+
+/// An NHS England region.
+pub struct Region(pub region::Model);
+
+#[Object]
+impl Region {
+    /// ODS code, e.g. `Y56`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// ONS (GSS) code, e.g. `E40000003`.
+    async fn gss_code(&self) -> &str {
+        &self.0.gss_code
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// ICBs of the region alive on `asAt` (default: today, Europe/London).
+    async fn icbs(&self, ctx: &Context<'_>, as_at: Option<Date>) -> Result<Vec<Icb>> {
+        let date = self::as_at(ctx, as_at);
+        let icbs = loaders(ctx)
+            .load_one(IcbsOfRegion(self.0.code.clone()))
+            .await?
+            .unwrap_or_default();
+        Ok(icbs
+            .into_iter()
+            .filter(|i| in_force(i.valid_from, i.valid_to, date))
+            .map(Icb)
+            .collect())
+    }
+}

@@ -1,0 +1,8 @@
+//! Query roots, one per domain noun, merged in `schema`.
+
+pub mod audit;
+pub mod icb;
+pub mod network;
+pub mod provider;
+pub mod region;
+pub mod viewer;

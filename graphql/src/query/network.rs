@@ -1,0 +1,40 @@
+use async_graphql::{Context, Object, Result};
+
+use crate::auth::viewer;
+use crate::object::network::Network;
+use crate::pagination::{Page, paginate};
+use crate::scalar::Date;
+use crate::service;
+use crate::state::{as_at, state};
+
+#[derive(Default)]
+pub struct NetworkQuery;
+
+#[Object]
+impl NetworkQuery {
+    /// The networks; `region` keeps those led in it or whose footprint reaches into it, `icb` those
+    /// whose footprint includes it, both on `asAt` (default: today, Europe/London).
+    async fn networks(
+        &self,
+        ctx: &Context<'_>,
+        as_at: Option<Date>,
+        region: Option<String>,
+        icb: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Network>> {
+        viewer(ctx)?;
+        let date = self::as_at(ctx, as_at);
+        let rows =
+            service::network::list(&state(ctx).db, date, region.as_deref(), icb.as_deref()).await?;
+        Ok(paginate(rows, first, after, |n| n.code.clone(), Network)?)
+    }
+
+    /// One network by code (e.g. `WESSEX`); null with NOT_FOUND when there is none.
+    async fn network(&self, ctx: &Context<'_>, code: String) -> Result<Option<Network>> {
+        viewer(ctx)?;
+        Ok(Some(Network(
+            service::network::get(&state(ctx).db, &code).await?,
+        )))
+    }
+}

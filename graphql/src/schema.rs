@@ -1,0 +1,99 @@
+//! The schema, built once per process; long-lived things are schema data, the viewer and the
+//! loaders are request data.
+
+use async_graphql::{Data, MergedObject, MergedSubscription, Schema};
+
+use crate::auth::Viewer;
+use crate::auth::scope::RequestScope;
+use crate::extension::{ErrorMasking, QueryLimits};
+use crate::loader::loaders;
+use crate::mutation::{network::NetworkMutation, provider::ProviderMutation};
+use crate::query::{
+    audit::AuditQuery, icb::IcbQuery, network::NetworkQuery, provider::ProviderQuery,
+    region::RegionQuery, viewer::ViewerQuery,
+};
+use crate::state::AppState;
+use crate::subscription::organisation::OrganisationSubscription;
+
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(
+    RegionQuery,
+    IcbQuery,
+    NetworkQuery,
+    ProviderQuery,
+    ViewerQuery,
+    AuditQuery,
+);
+
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(NetworkMutation, ProviderMutation);
+
+#[derive(MergedSubscription, Default)]
+pub struct SubscriptionRoot(OrganisationSubscription);
+
+pub type PortalSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
+
+/// Limits applied to every operation.
+#[derive(Debug, Clone)]
+pub struct SchemaOptions {
+    pub introspection: bool,
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub max_aliases: usize,
+    pub max_fields: usize,
+    pub max_directives: usize,
+}
+
+impl Default for SchemaOptions {
+    fn default() -> Self {
+        SchemaOptions {
+            introspection: true,
+            max_depth: 12,
+            max_complexity: 2_000,
+            max_aliases: 30,
+            max_fields: 500,
+            max_directives: 10,
+        }
+    }
+}
+
+fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        SubscriptionRoot::default(),
+    )
+}
+
+pub fn build(state: AppState, options: &SchemaOptions) -> PortalSchema {
+    let mut schema = builder()
+        .data(state)
+        .limit_depth(options.max_depth)
+        .limit_complexity(options.max_complexity)
+        .limit_directives(options.max_directives)
+        .disable_suggestions()
+        .extension(QueryLimits {
+            max_aliases: options.max_aliases,
+            max_fields: options.max_fields,
+        })
+        .extension(ErrorMasking);
+    if !options.introspection {
+        schema = schema.disable_introspection();
+    }
+    schema.finish()
+}
+
+/// The SDL checked in as `graphql/schema.graphql`.
+pub fn sdl() -> String {
+    builder().finish().sdl()
+}
+
+/// What each request (or subscription connection) carries: the caller, fresh loaders, and the
+/// caller's scope, resolved on first use.
+pub fn request_data(state: &AppState, viewer: Viewer) -> Data {
+    let mut data = Data::default();
+    data.insert(viewer);
+    data.insert(loaders(state.db.clone()));
+    data.insert(RequestScope::default());
+    data
+}

@@ -1,0 +1,26 @@
+//! Business rules, callable without GraphQL: resolvers read the context, call a service and wrap
+//! the result.
+
+pub mod audit;
+pub mod icb;
+pub mod network;
+pub mod provider;
+pub mod region;
+
+use crate::error::{AppError, AppResult};
+
+/// Every change to reference data says why (seed 003: decisions carry a written rationale).
+pub fn require_reason(reason: &str) -> AppResult<String> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::bad_input(
+            "Give a reason for the change; it is kept in the audit log.",
+        ));
+    }
+    if reason.chars().count() > 2000 {
+        return Err(AppError::bad_input(
+            "The reason is longer than 2000 characters; summarise it.",
+        ));
+    }
+    Ok(reason.to_owned())
+}

@@ -1,0 +1,215 @@
+//! Providers: filtered reads and the administrator's corrections to named contacts.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use entities::enums::{ContactRole, MembershipRole, Nation};
+use entities::{network_membership, provider, provider_contact};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use serde_json::{Value, json};
+
+use super::audit::{Change, commit};
+use super::require_reason;
+use crate::auth::{Role, Viewer};
+use crate::error::{AppError, AppResult};
+use crate::events::OrganisationEntity;
+use crate::state::AppState;
+
+pub struct ProviderFilter<'a> {
+    pub as_at: NaiveDate,
+    pub network: Option<&'a str>,
+    pub role: Option<MembershipRole>,
+    pub nation: Option<Nation>,
+}
+
+/// Providers by ODS code; `network` and `role` look at memberships in force on `as_at`.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: ProviderFilter<'_>,
+) -> AppResult<Vec<provider::Model>> {
+    if let Some(network) = filter.network {
+        super::network::get(db, network).await.map_err(|_| {
+            AppError::bad_input(format!(
+                "No network has the code \"{network}\"; networks are listed by `networks`."
+            ))
+        })?;
+    }
+    let mut query = provider::Entity::find().order_by_asc(provider::Column::OdsCode);
+    if let Some(nation) = filter.nation {
+        query = query.filter(provider::Column::Nation.eq(nation));
+    }
+    let providers = query.all(db).await?;
+    if filter.network.is_none() && filter.role.is_none() {
+        return Ok(providers);
+    }
+    let mut members = network_membership::Entity::find()
+        .filter(network_membership::Column::ValidFrom.lte(filter.as_at))
+        .filter(
+            Condition::any()
+                .add(network_membership::Column::ValidTo.is_null())
+                .add(network_membership::Column::ValidTo.gte(filter.as_at)),
+        );
+    if let Some(network) = filter.network {
+        members = members.filter(network_membership::Column::NetworkCode.eq(network));
+    }
+    if let Some(role) = filter.role {
+        members = members.filter(network_membership::Column::Role.eq(role));
+    }
+    let wanted: BTreeSet<String> = members
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.provider_ods)
+        .collect();
+    Ok(providers
+        .into_iter()
+        .filter(|p| wanted.contains(&p.ods_code))
+        .collect())
+}
+
+pub async fn get(db: &impl ConnectionTrait, ods: &str) -> AppResult<provider::Model> {
+    provider::Entity::find_by_id(ods.to_owned())
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("provider", ods))
+}
+
+pub struct ContactChoice {
+    pub role: ContactRole,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+/// Replaces a provider's named contacts (at most one per role).
+pub async fn set_contacts(
+    state: &AppState,
+    actor: &Viewer,
+    ods: &str,
+    contacts: Vec<ContactChoice>,
+    reason: &str,
+) -> AppResult<provider::Model> {
+    actor.require_any(&[Role::NationalAdmin], "change a provider's contacts")?;
+    let reason = require_reason(reason)?;
+    let mut seen = HashMap::new();
+    for (i, c) in contacts.iter().enumerate() {
+        if let Some(first) = seen.insert(c.role, i) {
+            return Err(AppError::bad_input(format!(
+                "contacts[{first}] and contacts[{i}] both have the role {:?}; give one contact per role.",
+                c.role
+            )));
+        }
+        validate_contact(i, c)?;
+    }
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let provider = get(&txn, ods).await?;
+    let before = provider_contact::Entity::find()
+        .filter(provider_contact::Column::ProviderOds.eq(ods))
+        .order_by_asc(provider_contact::Column::Role)
+        .all(&txn)
+        .await?;
+    provider_contact::Entity::delete_many()
+        .filter(provider_contact::Column::ProviderOds.eq(ods))
+        .exec(&txn)
+        .await?;
+    if !contacts.is_empty() {
+        provider_contact::Entity::insert_many(contacts.iter().map(|c| {
+            provider_contact::ActiveModel {
+                provider_ods: Set(ods.to_owned()),
+                role: Set(c.role),
+                name: Set(c.name.trim().to_owned()),
+                email: Set(c.email.trim().to_owned()),
+                phone: Set(c
+                    .phone
+                    .as_ref()
+                    .map(|p| p.trim().to_owned())
+                    .filter(|p| !p.is_empty())),
+                updated_at: Set(now),
+            }
+        }))
+        .exec(&txn)
+        .await?;
+    }
+    let after: Vec<Value> = contacts
+        .iter()
+        .map(|c| json!({ "role": c.role, "name": c.name.trim(), "email": c.email.trim(), "phone": c.phone }))
+        .collect();
+    let before: Vec<Value> = before
+        .iter()
+        .map(|c| json!({ "role": c.role, "name": c.name, "email": c.email, "phone": c.phone }))
+        .collect();
+    commit(
+        state,
+        txn,
+        actor,
+        Change {
+            action: "setProviderContacts",
+            entity: OrganisationEntity::ProviderContacts,
+            key: ods,
+            before: Some(json!(before)),
+            after: Some(json!(after)),
+            reason: &reason,
+        },
+    )
+    .await?;
+    Ok(provider)
+}
+
+fn validate_contact(i: usize, c: &ContactChoice) -> AppResult<()> {
+    let name = c.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AppError::bad_input(format!(
+            "contacts[{i}].name must be 1 to 200 characters."
+        )));
+    }
+    if !plausible_email(c.email.trim()) {
+        return Err(AppError::bad_input(format!(
+            "contacts[{i}].email is not an email address (expected name@organisation.nhs.uk)."
+        )));
+    }
+    if let Some(phone) = &c.phone {
+        let ok = phone
+            .chars()
+            .all(|ch| ch.is_ascii_digit() || " +()-".contains(ch))
+            && phone.chars().filter(char::is_ascii_digit).count() >= 6
+            && phone.len() <= 32;
+        if !ok {
+            return Err(AppError::bad_input(format!(
+                "contacts[{i}].phone may hold only digits, spaces and + ( ) -, with at least 6 digits."
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// One `@`, a non-empty local part, a dotted domain, no spaces: enough to catch typing errors.
+fn plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && email.len() <= 254
+        && !email.chars().any(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plausible_email;
+
+    #[test]
+    fn emails_are_checked_for_typing_errors() {
+        assert!(plausible_email("lead.clinician@example.nhs.uk"));
+        assert!(!plausible_email("lead.clinician.example.nhs.uk"));
+        assert!(!plausible_email("a@b@c.uk"));
+        assert!(!plausible_email("a b@c.uk"));
+        assert!(!plausible_email("a@nhs"));
+    }
+}

@@ -1,0 +1,3 @@
+//! Subscription roots, one per domain noun, merged in `schema`.
+
+pub mod organisation;

@@ -1,0 +1,25 @@
+//! Frozen, reversible schema migrations and the reference-data loader.
+//!
+//! Migrations are history: a landed migration is never edited; a change is a new file.
+//! Demo data never lives here (see `api::demo`).
+
+pub use sea_orm_migration::MigrationStatus;
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_organisations;
+mod m20261122_000002_create_calendar;
+mod m20261122_000003_create_audit_log;
+pub mod reference;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_create_organisations::Migration),
+            Box::new(m20261122_000002_create_calendar::Migration),
+            Box::new(m20261122_000003_create_audit_log::Migration),
+        ]
+    }
+}

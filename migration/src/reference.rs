@@ -1,0 +1,359 @@
+//! Loads the reference data carried in `migration/reference/*.csv` (a copy of the shared reference
+//! set; see its README for how sure each file is).
+//!
+//! Each dataset is loaded once and recorded in `reference_loads`: a second start changes nothing,
+//! and an administrator's later corrections are never overwritten. A new edition of a file gets a
+//! new dataset name (`…@2`) that inserts what is missing.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entities::enums::{MembershipRole, Nation};
+use entities::{
+    bank_holiday, icb, icb_succession, network, network_footprint, network_membership, provider,
+    reference_load, region,
+};
+use sea_orm_migration::sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait, TransactionTrait,
+};
+use serde::Deserialize;
+
+/// Start of the membership rows taken from `hubs.csv`, which carries no dates: the start of the
+/// organisation map the reference set describes (the ICBs' own start).
+const MEMBERSHIPS_FROM: (i32, u32, u32) = (2022, 7, 1);
+
+/// Key of the PostgreSQL advisory lock that serialises dataset loads across instances.
+const LOAD_LOCK_KEY: i64 = 0x5350_494e_4c4f_4144; // "SPINLOAD"
+
+/// What a load did: datasets inserted (with row counts) and datasets already present.
+#[derive(Debug, Default)]
+pub struct LoadReport {
+    pub loaded: Vec<(String, usize)>,
+    pub already_loaded: Vec<String>,
+}
+
+/// Loads every reference dataset not yet loaded, in one transaction.
+pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<LoadReport, DbErr> {
+    let txn = db.begin().await?;
+    lock_datasets(&txn).await?;
+    let mut report = LoadReport::default();
+    for (dataset, insert) in DATASETS {
+        if is_loaded(&txn, dataset).await? {
+            report.already_loaded.push((*dataset).to_owned());
+            continue;
+        }
+        let rows = insert(&txn).await?;
+        record_loaded(&txn, dataset, rows, now).await?;
+        report.loaded.push(((*dataset).to_owned(), rows));
+    }
+    txn.commit().await?;
+    Ok(report)
+}
+
+type InsertFn =
+    for<'a> fn(
+        &'a sea_orm_migration::sea_orm::DatabaseTransaction,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<usize, DbErr>> + Send + 'a>>;
+
+/// In dependency order.
+const DATASETS: &[(&str, InsertFn)] = &[
+    ("reference/regions@1", |c| Box::pin(insert_regions(c))),
+    ("reference/icbs@1", |c| Box::pin(insert_icbs(c))),
+    ("reference/networks@1", |c| Box::pin(insert_networks(c))),
+    ("reference/network_footprints@1", |c| {
+        Box::pin(insert_footprints(c))
+    }),
+    ("reference/bank_holidays_england_wales@1", |c| {
+        Box::pin(insert_bank_holidays(c))
+    }),
+];
+
+/// Serialises loaders across instances sharing one PostgreSQL (held until the transaction ends).
+/// SQLite serialises writers by itself.
+pub async fn lock_datasets<C: ConnectionTrait>(txn: &C) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({LOAD_LOCK_KEY})"))
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn is_loaded<C: ConnectionTrait>(conn: &C, dataset: &str) -> Result<bool, DbErr> {
+    Ok(reference_load::Entity::find_by_id(dataset.to_owned())
+        .one(conn)
+        .await?
+        .is_some())
+}
+
+pub async fn record_loaded<C: ConnectionTrait>(
+    conn: &C,
+    dataset: &str,
+    rows: usize,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    reference_load::Entity::insert(reference_load::ActiveModel {
+        dataset: Set(dataset.to_owned()),
+        rows: Set(i32::try_from(rows).unwrap_or(i32::MAX)),
+        loaded_at: Set(now),
+    })
+    .exec(conn)
+    .await?;
+    Ok(())
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(name: &str, text: &str) -> Result<Vec<T>, DbErr> {
+    csv::Reader::from_reader(text.as_bytes())
+        .deserialize()
+        .collect::<Result<Vec<T>, _>>()
+        .map_err(|e| DbErr::Custom(format!("reference file {name} is malformed: {e}")))
+}
+
+async fn insert_all<C, A>(conn: &C, rows: Vec<A>) -> Result<usize, DbErr>
+where
+    C: ConnectionTrait,
+    A: sea_orm_migration::sea_orm::ActiveModelTrait,
+{
+    let count = rows.len();
+    if count > 0 {
+        <A::Entity as EntityTrait>::insert_many(rows)
+            .exec(conn)
+            .await?;
+    }
+    Ok(count)
+}
+
+#[derive(Deserialize)]
+struct RegionRow {
+    ods_code: String,
+    gss_code: String,
+    name: String,
+}
+
+async fn insert_regions<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr> {
+    let rows: Vec<RegionRow> = parse("regions.csv", include_str!("../reference/regions.csv"))?;
+    insert_all(
+        conn,
+        rows.into_iter()
+            .map(|r| region::ActiveModel {
+                code: Set(r.ods_code),
+                gss_code: Set(r.gss_code),
+                name: Set(r.name),
+            })
+            .collect(),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct IcbRow {
+    ods_code: String,
+    gss_code: Option<String>,
+    name: String,
+    region_ods: String,
+    valid_from: NaiveDate,
+    valid_to: Option<NaiveDate>,
+    /// Space-separated successor codes.
+    successors: Option<String>,
+}
+
+async fn insert_icbs<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr> {
+    let rows: Vec<IcbRow> = parse("icbs.csv", include_str!("../reference/icbs.csv"))?;
+    let successions: Vec<icb_succession::ActiveModel> = rows
+        .iter()
+        .flat_map(|r| {
+            r.successors
+                .iter()
+                .flat_map(|s| s.split_whitespace())
+                .map(|successor| icb_succession::ActiveModel {
+                    predecessor_code: Set(r.ods_code.clone()),
+                    successor_code: Set(successor.to_owned()),
+                })
+        })
+        .collect();
+    let count = insert_all(
+        conn,
+        rows.into_iter()
+            .map(|r| icb::ActiveModel {
+                code: Set(r.ods_code),
+                gss_code: Set(r.gss_code.filter(|g| !g.is_empty())),
+                name: Set(r.name),
+                region_code: Set(r.region_ods),
+                valid_from: Set(r.valid_from),
+                valid_to: Set(r.valid_to),
+            })
+            .collect(),
+    )
+    .await?;
+    insert_all(conn, successions).await?;
+    Ok(count)
+}
+
+#[derive(Deserialize)]
+struct NetworkRow {
+    code: String,
+    name: String,
+    lead_region_ods: String,
+}
+
+#[derive(Deserialize)]
+struct HubRow {
+    network_code: String,
+    provider_ods: String,
+    provider_name: String,
+    role: String,
+    is_host: String,
+    verified: String,
+    note: Option<String>,
+}
+
+/// Networks with their hub providers, hub memberships and host (`networks.csv` + `hubs.csv`).
+async fn insert_networks<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr> {
+    let networks: Vec<NetworkRow> =
+        parse("networks.csv", include_str!("../reference/networks.csv"))?;
+    let hubs: Vec<HubRow> = parse("hubs.csv", include_str!("../reference/hubs.csv"))?;
+    let from = NaiveDate::from_ymd_opt(MEMBERSHIPS_FROM.0, MEMBERSHIPS_FROM.1, MEMBERSHIPS_FROM.2)
+        .ok_or_else(|| DbErr::Custom("invalid membership start".into()))?;
+    if let Some(bad) = hubs.iter().find(|h| h.role != "HUB") {
+        return Err(DbErr::Custom(format!(
+            "hubs.csv: unexpected role {} for {}",
+            bad.role, bad.provider_ods
+        )));
+    }
+    insert_all(
+        conn,
+        hubs.iter()
+            .map(|h| provider::ActiveModel {
+                ods_code: Set(h.provider_ods.clone()),
+                name: Set(h.provider_name.clone()),
+                nation: Set(Nation::England),
+                synthetic: Set(false),
+            })
+            .collect(),
+    )
+    .await?;
+    let count = insert_all(
+        conn,
+        networks
+            .into_iter()
+            .map(|n| {
+                let host = hubs
+                    .iter()
+                    .find(|h| h.network_code == n.code && h.is_host == "yes");
+                network::ActiveModel {
+                    host_provider_ods: Set(host.map(|h| h.provider_ods.clone())),
+                    code: Set(n.code),
+                    name: Set(n.name),
+                    lead_region_code: Set(n.lead_region_ods),
+                    parent_code: Set(None),
+                }
+            })
+            .collect(),
+    )
+    .await?;
+    insert_all(
+        conn,
+        hubs.into_iter()
+            .map(|h| network_membership::ActiveModel {
+                id: NotSet,
+                network_code: Set(h.network_code),
+                provider_ods: Set(h.provider_ods),
+                role: Set(MembershipRole::Hub),
+                valid_from: Set(from),
+                valid_to: Set(None),
+                verified: Set(h.verified == "yes"),
+                note: Set(h.note.filter(|n| !n.is_empty())),
+            })
+            .collect(),
+    )
+    .await?;
+    Ok(count)
+}
+
+#[derive(Deserialize)]
+struct FootprintRow {
+    network_code: String,
+    icb_ods: String,
+    valid_from: NaiveDate,
+    valid_to: Option<NaiveDate>,
+}
+
+async fn insert_footprints<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr> {
+    let rows: Vec<FootprintRow> = parse(
+        "network_footprints.csv",
+        include_str!("../reference/network_footprints.csv"),
+    )?;
+    insert_all(
+        conn,
+        rows.into_iter()
+            .map(|r| network_footprint::ActiveModel {
+                id: NotSet,
+                network_code: Set(r.network_code),
+                icb_code: Set(r.icb_ods),
+                valid_from: Set(r.valid_from),
+                valid_to: Set(r.valid_to),
+            })
+            .collect(),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct BankHolidayRow {
+    date: NaiveDate,
+    title: String,
+    source: String,
+}
+
+async fn insert_bank_holidays<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr> {
+    let rows: Vec<BankHolidayRow> = parse(
+        "bank_holidays_england_wales.csv",
+        include_str!("../reference/bank_holidays_england_wales.csv"),
+    )?;
+    insert_all(
+        conn,
+        rows.into_iter()
+            .map(|r| bank_holiday::ActiveModel {
+                date: Set(r.date),
+                title: Set(r.title),
+                source: Set(r.source),
+            })
+            .collect(),
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reference_file_parses_with_the_expected_row_count() -> Result<(), DbErr> {
+        assert_eq!(
+            parse::<RegionRow>("r", include_str!("../reference/regions.csv"))?.len(),
+            7
+        );
+        let icbs = parse::<IcbRow>("i", include_str!("../reference/icbs.csv"))?;
+        assert_eq!(icbs.len(), 48);
+        assert_eq!(icbs.iter().filter(|i| i.valid_to.is_none()).count(), 36);
+        assert_eq!(
+            parse::<NetworkRow>("n", include_str!("../reference/networks.csv"))?.len(),
+            14
+        );
+        assert_eq!(
+            parse::<HubRow>("h", include_str!("../reference/hubs.csv"))?.len(),
+            30
+        );
+        assert_eq!(
+            parse::<FootprintRow>("f", include_str!("../reference/network_footprints.csv"))?.len(),
+            49
+        );
+        assert_eq!(
+            parse::<BankHolidayRow>(
+                "b",
+                include_str!("../reference/bank_holidays_england_wales.csv")
+            )?
+            .len(),
+            107
+        );
+        Ok(())
+    }
+}
