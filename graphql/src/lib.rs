@@ -18,5 +18,5 @@ pub mod service;
 pub mod state;
 pub mod subscription;
 
-pub use schema::{PortalSchema, SchemaOptions, build, request_data, sdl};
+pub use schema::{PortalSchema, SchemaOptions, build, connection_data, execute, sdl};
 pub use state::AppState;

@@ -1,12 +1,12 @@
 //! The schema, built once per process; long-lived things are schema data, the viewer and the
 //! loaders are request data.
 
-use async_graphql::{Data, MergedObject, MergedSubscription, Schema};
+use async_graphql::{Data, MergedObject, MergedSubscription, Request, Response, Schema};
 
 use crate::auth::Viewer;
 use crate::auth::scope::RequestScope;
 use crate::extension::{ErrorMasking, QueryLimits};
-use crate::loader::loaders;
+use crate::loader::{Dispatch, Loaders, drive};
 use crate::mutation::{network::NetworkMutation, provider::ProviderMutation};
 use crate::query::{
     audit::AuditQuery, icb::IcbQuery, network::NetworkQuery, provider::ProviderQuery,
@@ -88,12 +88,28 @@ pub fn sdl() -> String {
     builder().finish().sdl()
 }
 
-/// What each request (or subscription connection) carries: the caller, fresh loaders, and the
-/// caller's scope, resolved on first use.
-pub fn request_data(state: &AppState, viewer: Viewer) -> Data {
+/// Executes one query or mutation for `viewer`, running its loads in waves.
+pub async fn execute(
+    schema: &PortalSchema,
+    state: &AppState,
+    viewer: Viewer,
+    mut request: Request,
+) -> Response {
+    let loaders = Loaders::new(state.db.clone(), Dispatch::Driven);
+    request.data = data(viewer, loaders.clone());
+    drive(loaders, schema.execute(request)).await
+}
+
+/// What a subscription connection carries for its whole life.
+pub fn connection_data(state: &AppState, viewer: Viewer) -> Data {
+    data(viewer, Loaders::new(state.db.clone(), Dispatch::OnItsOwn))
+}
+
+/// The caller, its loaders, and its scope, resolved on first use.
+fn data(viewer: Viewer, loaders: Loaders) -> Data {
     let mut data = Data::default();
     data.insert(viewer);
-    data.insert(loaders(state.db.clone()));
+    data.insert(loaders);
     data.insert(RequestScope::default());
     data
 }

@@ -18,7 +18,7 @@ use async_graphql_actix_web::GraphQLSubscription;
 use graphql::auth::Viewer;
 use graphql::auth::token::TokenVerifier;
 use graphql::error::{AppError, ErrorCode};
-use graphql::{AppState, PortalSchema, request_data};
+use graphql::{AppState, PortalSchema, connection_data};
 use serde_json::{Map, json};
 
 /// What the GraphQL routes need, shared by every worker.
@@ -49,7 +49,8 @@ impl MediaType {
 }
 
 /// Picks the response media type from `Accept`; `None` when nothing acceptable is offered.
-/// Without `Accept` the answer is `application/json`, as the specification asks for legacy clients.
+/// Without `Accept`, or with a wildcard, the answer is `application/json`, as the specification
+/// asks while clients move to `application/graphql-response+json`.
 fn negotiate(req: &HttpRequest) -> Option<MediaType> {
     let Some(accept) = req
         .headers()
@@ -67,10 +68,9 @@ fn negotiate(req: &HttpRequest) -> Option<MediaType> {
             .find_map(|q| q.parse::<f32>().ok())
             .unwrap_or(1.0);
         let kind = match media.as_str() {
-            "application/graphql-response+json" | "application/*" | "*/*" => {
-                MediaType::GraphqlResponseJson
-            }
-            "application/json" => MediaType::Json,
+            "application/graphql-response+json" => MediaType::GraphqlResponseJson,
+            // Wildcards get the legacy type, which every client understands.
+            "application/json" | "application/*" | "*/*" => MediaType::Json,
             _ => continue,
         };
         if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
@@ -329,10 +329,8 @@ async fn execute(
                 .to_string(),
             );
     }
-    request.data = request_data(&edge.state, viewer);
-    let Ok(response) =
-        tokio::time::timeout(edge.request_timeout, edge.schema.execute(request)).await
-    else {
+    let execution = graphql::execute(&edge.schema, &edge.state, viewer, request);
+    let Ok(response) = tokio::time::timeout(edge.request_timeout, execution).await else {
         return respond(
             media,
             StatusCode::SERVICE_UNAVAILABLE,
@@ -404,7 +402,7 @@ fn subscribe(req: HttpRequest, edge: web::Data<Edge>, payload: web::Payload) -> 
                 });
             let viewer =
                 authenticate(&init_edge, header.as_deref()).map_err(async_graphql::Error::from)?;
-            Ok(request_data(&init_edge.state, viewer))
+            Ok(connection_data(&init_edge.state, viewer))
         })
         .start(&req, payload);
     result.unwrap_or_else(HttpResponse::from_error)

@@ -1,34 +1,22 @@
 //! Batched loads, one key type per relationship, so the SQL statement count of a request grows
-//! with its depth, never with the number of rows it returns.
+//! with its depth, never with the number of rows it returns (see `batch`).
 //!
-//! A `Loaders` is created per request (and per subscription connection) and does not cache:
-//! values never outlive the request that read them. Organisation rows are readable by every
-//! authenticated caller; fields carrying personal data check the caller's scope before loading.
+//! Organisation rows are readable by every authenticated caller; fields carrying personal data
+//! check the caller's scope before loading.
+
+mod batch;
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::time::Duration;
 
-use async_graphql::dataloader::{DataLoader, Loader};
 use entities::{
     icb, icb_succession, network, network_footprint, network_membership, provider,
     provider_contact, region,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::error::AppError;
-
-pub type Loaders = DataLoader<OrgLoader>;
-
-/// Builds the loaders for one request. Batches are dispatched as soon as the resolvers of one
-/// level have all asked (actix workers run one request on one thread), so no artificial delay.
-pub fn loaders(db: DatabaseConnection) -> Loaders {
-    DataLoader::new(OrgLoader { db }, tokio::spawn).delay(Duration::ZERO)
-}
-
-pub struct OrgLoader {
-    db: DatabaseConnection,
-}
+use crate::error::AppResult;
+pub use batch::{Batch, Dispatch, Loaders, drive};
 
 macro_rules! key {
     ($(#[$doc:meta])* $name:ident) => {
@@ -87,75 +75,73 @@ where
     map
 }
 
-impl Loader<RegionByCode> for OrgLoader {
+impl Batch for RegionByCode {
     type Value = region::Model;
-    type Error = AppError;
     async fn load(
-        &self,
-        keys: &[RegionByCode],
-    ) -> Result<HashMap<RegionByCode, Self::Value>, AppError> {
+        db: &DatabaseConnection,
+        keys: Vec<Self>,
+    ) -> AppResult<HashMap<Self, Self::Value>> {
         let rows = region::Entity::find()
-            .filter(region::Column::Code.is_in(codes(keys, |k| &k.0)))
-            .all(&self.db)
+            .filter(region::Column::Code.is_in(codes(&keys, |k| &k.0)))
+            .all(db)
             .await?;
         Ok(by_key(rows, |m| RegionByCode(m.code.clone())))
     }
 }
 
-impl Loader<IcbByCode> for OrgLoader {
+impl Batch for IcbByCode {
     type Value = icb::Model;
-    type Error = AppError;
-    async fn load(&self, keys: &[IcbByCode]) -> Result<HashMap<IcbByCode, Self::Value>, AppError> {
+    async fn load(
+        db: &DatabaseConnection,
+        keys: Vec<Self>,
+    ) -> AppResult<HashMap<Self, Self::Value>> {
         let rows = icb::Entity::find()
-            .filter(icb::Column::Code.is_in(codes(keys, |k| &k.0)))
-            .all(&self.db)
+            .filter(icb::Column::Code.is_in(codes(&keys, |k| &k.0)))
+            .all(db)
             .await?;
         Ok(by_key(rows, |m| IcbByCode(m.code.clone())))
     }
 }
 
-impl Loader<NetworkByCode> for OrgLoader {
+impl Batch for NetworkByCode {
     type Value = network::Model;
-    type Error = AppError;
     async fn load(
-        &self,
-        keys: &[NetworkByCode],
-    ) -> Result<HashMap<NetworkByCode, Self::Value>, AppError> {
+        db: &DatabaseConnection,
+        keys: Vec<Self>,
+    ) -> AppResult<HashMap<Self, Self::Value>> {
         let rows = network::Entity::find()
-            .filter(network::Column::Code.is_in(codes(keys, |k| &k.0)))
-            .all(&self.db)
+            .filter(network::Column::Code.is_in(codes(&keys, |k| &k.0)))
+            .all(db)
             .await?;
         Ok(by_key(rows, |m| NetworkByCode(m.code.clone())))
     }
 }
 
-impl Loader<ProviderByOds> for OrgLoader {
+impl Batch for ProviderByOds {
     type Value = provider::Model;
-    type Error = AppError;
     async fn load(
-        &self,
-        keys: &[ProviderByOds],
-    ) -> Result<HashMap<ProviderByOds, Self::Value>, AppError> {
+        db: &DatabaseConnection,
+        keys: Vec<Self>,
+    ) -> AppResult<HashMap<Self, Self::Value>> {
         let rows = provider::Entity::find()
-            .filter(provider::Column::OdsCode.is_in(codes(keys, |k| &k.0)))
-            .all(&self.db)
+            .filter(provider::Column::OdsCode.is_in(codes(&keys, |k| &k.0)))
+            .all(db)
             .await?;
         Ok(by_key(rows, |m| ProviderByOds(m.ods_code.clone())))
     }
 }
 
-impl Loader<MembershipsOfNetwork> for OrgLoader {
+impl Batch for MembershipsOfNetwork {
     type Value = Vec<network_membership::Model>;
-    type Error = AppError;
     async fn load(
-        &self,
-        keys: &[MembershipsOfNetwork],
-    ) -> Result<HashMap<MembershipsOfNetwork, Self::Value>, AppError> {
+        db: &DatabaseConnection,
+        keys: Vec<Self>,
+    ) -> AppResult<HashMap<Self, Self::Value>> {
         let rows = network_membership::Entity::find()
-            .filter(network_membership::Column::NetworkCode.is_in(codes(keys, |k| &k.0)))
+            .filter(network_membership::Column::NetworkCode.is_in(codes(&keys, |k| &k.0)))
             .order_by_asc(network_membership::Column::ValidFrom)
             .order_by_asc(network_membership::Column::ProviderOds)
-            .all(&self.db)
+            .all(db)
             .await?;
         Ok(grouped(rows, |m| {
             MembershipsOfNetwork(m.network_code.clone())
@@ -163,17 +149,16 @@ impl Loader<MembershipsOfNetwork> for OrgLoader {
     }
 }
 
-impl Loader<MembershipsOfProvider> for OrgLoader {
+impl Batch for MembershipsOfProvider {
     type Value = Vec<network_membership::Model>;
-    type Error = AppError;
     async fn load(
-        &self,
-        keys: &[MembershipsOfProvider],
-    ) -> Result<HashMap<MembershipsOfProvider, Self::Value>, AppError> {
+        db: &DatabaseConnection,
+        keys: Vec<Self>,
+    ) -> AppResult<HashMap<Self, Self::Value>> {
         let rows = network_membership::Entity::find()
-            .filter(network_membership::Column::ProviderOds.is_in(codes(keys, |k| &k.0)))
+            .filter(network_membership::Column::ProviderOds.is_in(codes(&keys, |k| &k.0)))
             .order_by_asc(network_membership::Column::ValidFrom)
-            .all(&self.db)
+            .all(db)
             .await?;
         Ok(grouped(rows, |m| {
             MembershipsOfProvider(m.provider_ods.clone())
@@ -181,18 +166,17 @@ impl Loader<MembershipsOfProvider> for OrgLoader {
     }
 }
 
-impl Loader<FootprintOfNetwork> for OrgLoader {
+impl Batch for FootprintOfNetwork {
     type Value = Vec<network_footprint::Model>;
-    type Error = AppError;
     async fn load(
-        &self,
-        keys: &[FootprintOfNetwork],
-    ) -> Result<HashMap<FootprintOfNetwork, Self::Value>, AppError> {
+        db: &DatabaseConnection,
+        keys: Vec<Self>,
+    ) -> AppResult<HashMap<Self, Self::Value>> {
         let rows = network_footprint::Entity::find()
-            .filter(network_footprint::Column::NetworkCode.is_in(codes(keys, |k| &k.0)))
+            .filter(network_footprint::Column::NetworkCode.is_in(codes(&keys, |k| &k.0)))
             .order_by_asc(network_footprint::Column::IcbCode)
             .order_by_asc(network_footprint::Column::ValidFrom)
-            .all(&self.db)
+            .all(db)
             .await?;
         Ok(grouped(rows, |m| {
             FootprintOfNetwork(m.network_code.clone())
@@ -200,33 +184,31 @@ impl Loader<FootprintOfNetwork> for OrgLoader {
     }
 }
 
-impl Loader<FootprintOfIcb> for OrgLoader {
+impl Batch for FootprintOfIcb {
     type Value = Vec<network_footprint::Model>;
-    type Error = AppError;
     async fn load(
-        &self,
-        keys: &[FootprintOfIcb],
-    ) -> Result<HashMap<FootprintOfIcb, Self::Value>, AppError> {
+        db: &DatabaseConnection,
+        keys: Vec<Self>,
+    ) -> AppResult<HashMap<Self, Self::Value>> {
         let rows = network_footprint::Entity::find()
-            .filter(network_footprint::Column::IcbCode.is_in(codes(keys, |k| &k.0)))
+            .filter(network_footprint::Column::IcbCode.is_in(codes(&keys, |k| &k.0)))
             .order_by_asc(network_footprint::Column::NetworkCode)
-            .all(&self.db)
+            .all(db)
             .await?;
         Ok(grouped(rows, |m| FootprintOfIcb(m.icb_code.clone())))
     }
 }
 
-impl Loader<SuccessorsOfIcb> for OrgLoader {
+impl Batch for SuccessorsOfIcb {
     type Value = Vec<String>;
-    type Error = AppError;
     async fn load(
-        &self,
-        keys: &[SuccessorsOfIcb],
-    ) -> Result<HashMap<SuccessorsOfIcb, Self::Value>, AppError> {
+        db: &DatabaseConnection,
+        keys: Vec<Self>,
+    ) -> AppResult<HashMap<Self, Self::Value>> {
         let rows = icb_succession::Entity::find()
-            .filter(icb_succession::Column::PredecessorCode.is_in(codes(keys, |k| &k.0)))
+            .filter(icb_succession::Column::PredecessorCode.is_in(codes(&keys, |k| &k.0)))
             .order_by_asc(icb_succession::Column::SuccessorCode)
-            .all(&self.db)
+            .all(db)
             .await?;
         let groups = grouped(rows, |m| SuccessorsOfIcb(m.predecessor_code.clone()));
         Ok(groups
@@ -236,17 +218,16 @@ impl Loader<SuccessorsOfIcb> for OrgLoader {
     }
 }
 
-impl Loader<PredecessorsOfIcb> for OrgLoader {
+impl Batch for PredecessorsOfIcb {
     type Value = Vec<String>;
-    type Error = AppError;
     async fn load(
-        &self,
-        keys: &[PredecessorsOfIcb],
-    ) -> Result<HashMap<PredecessorsOfIcb, Self::Value>, AppError> {
+        db: &DatabaseConnection,
+        keys: Vec<Self>,
+    ) -> AppResult<HashMap<Self, Self::Value>> {
         let rows = icb_succession::Entity::find()
-            .filter(icb_succession::Column::SuccessorCode.is_in(codes(keys, |k| &k.0)))
+            .filter(icb_succession::Column::SuccessorCode.is_in(codes(&keys, |k| &k.0)))
             .order_by_asc(icb_succession::Column::PredecessorCode)
-            .all(&self.db)
+            .all(db)
             .await?;
         let groups = grouped(rows, |m| PredecessorsOfIcb(m.successor_code.clone()));
         Ok(groups
@@ -256,33 +237,31 @@ impl Loader<PredecessorsOfIcb> for OrgLoader {
     }
 }
 
-impl Loader<IcbsOfRegion> for OrgLoader {
+impl Batch for IcbsOfRegion {
     type Value = Vec<icb::Model>;
-    type Error = AppError;
     async fn load(
-        &self,
-        keys: &[IcbsOfRegion],
-    ) -> Result<HashMap<IcbsOfRegion, Self::Value>, AppError> {
+        db: &DatabaseConnection,
+        keys: Vec<Self>,
+    ) -> AppResult<HashMap<Self, Self::Value>> {
         let rows = icb::Entity::find()
-            .filter(icb::Column::RegionCode.is_in(codes(keys, |k| &k.0)))
+            .filter(icb::Column::RegionCode.is_in(codes(&keys, |k| &k.0)))
             .order_by_asc(icb::Column::Code)
-            .all(&self.db)
+            .all(db)
             .await?;
         Ok(grouped(rows, |m| IcbsOfRegion(m.region_code.clone())))
     }
 }
 
-impl Loader<ContactsOfProvider> for OrgLoader {
+impl Batch for ContactsOfProvider {
     type Value = Vec<provider_contact::Model>;
-    type Error = AppError;
     async fn load(
-        &self,
-        keys: &[ContactsOfProvider],
-    ) -> Result<HashMap<ContactsOfProvider, Self::Value>, AppError> {
+        db: &DatabaseConnection,
+        keys: Vec<Self>,
+    ) -> AppResult<HashMap<Self, Self::Value>> {
         let rows = provider_contact::Entity::find()
-            .filter(provider_contact::Column::ProviderOds.is_in(codes(keys, |k| &k.0)))
+            .filter(provider_contact::Column::ProviderOds.is_in(codes(&keys, |k| &k.0)))
             .order_by_asc(provider_contact::Column::Role)
-            .all(&self.db)
+            .all(db)
             .await?;
         Ok(grouped(rows, |m| {
             ContactsOfProvider(m.provider_ods.clone())

@@ -1,0 +1,248 @@
+//! The schema's defences (graphql-cop's checks, as tests) and error masking.
+
+use std::time::Duration;
+
+use sea_orm::ConnectionTrait;
+use serde_json::json;
+
+use crate::on_both_databases;
+use crate::support::{self, Db, TestApp, error_codes};
+
+on_both_databases!(
+    internal_errors_are_masked_and_never_show_sql,
+    request_level_abuse_is_refused_with_clear_statuses,
+    suggestions_are_off,
+);
+
+async fn internal_errors_are_masked_and_never_show_sql(app: TestApp) {
+    // Break the database behind the server's back.
+    app.state
+        .db
+        .execute_unprepared("DROP TABLE network_footprints")
+        .await
+        .unwrap();
+    let body = app
+        .query(
+            &["NATIONAL_ADMIN"],
+            r#"{ network(code: "WESSEX") { name footprint { icb { code } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_codes(&body), ["INTERNAL_SERVER_ERROR"], "{body}");
+    let text = body.to_string().to_lowercase();
+    for leak in [
+        "network_footprints",
+        "select",
+        "no such table",
+        "relation",
+        "sqlx",
+        "sqlite",
+        "postgres",
+    ] {
+        assert!(
+            !text.contains(leak),
+            "the response leaks \"{leak}\": {text}"
+        );
+    }
+}
+
+async fn request_level_abuse_is_refused_with_clear_statuses(app: TestApp) {
+    let token = app.token(&["NATIONAL_ADMIN"]);
+    let post = |body: String, content_type: &'static str| {
+        app.client
+            .post(app.graphql_url())
+            .bearer_auth(&token)
+            .header("accept", "application/graphql-response+json")
+            .header("content-type", content_type)
+            .body(body)
+    };
+    let status_and_body = |r: reqwest::Response| async move {
+        let status = r.status().as_u16();
+        (status, r.text().await.unwrap())
+    };
+
+    let aliases: String = (0..31).map(|i| format!("a{i}: __typename ")).collect();
+    let (status, body) = status_and_body(
+        post(
+            json!({ "query": format!("{{ {aliases} }}") }).to_string(),
+            "application/json",
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 400, "31 aliases: {body}");
+    assert!(
+        body.contains("aliases") && !body.contains("\"data\""),
+        "{body}"
+    );
+
+    let (status, body) = status_and_body(
+        post(
+            json!([{ "query": "{ regions { code } }" }, { "query": "{ regions { code } }" }])
+                .to_string(),
+            "application/json",
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 400, "batch: {body}");
+    assert!(
+        body.contains("Batched requests are not supported"),
+        "{body}"
+    );
+
+    let deep = format!(
+        "{{ network(code: \"WESSEX\") {{ {} code {} }} }}",
+        "hubs { provider { network { ".repeat(5),
+        "} } } ".repeat(5)
+    );
+    let (status, body) = status_and_body(
+        post(json!({ "query": deep }).to_string(), "application/json")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 400, "depth: {body}");
+
+    let directives = format!(
+        "{{ regions {} {{ code }} }}",
+        "@include(if: true) ".repeat(11)
+    );
+    let (status, body) = status_and_body(
+        post(
+            json!({ "query": directives }).to_string(),
+            "application/json",
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 400, "repeated directives: {body}");
+
+    let (status, _) = status_and_body(
+        post(
+            "query=%7B%20regions%20%7B%20code%20%7D%20%7D".into(),
+            "application/x-www-form-urlencoded",
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 415, "url-encoded POST");
+
+    let huge = json!({ "query": format!("{{ regions {{ code }} }} #{}", "x".repeat(70 * 1024)) })
+        .to_string();
+    let (status, _) = status_and_body(post(huge, "application/json").send().await.unwrap()).await;
+    assert_eq!(status, 413, "body over the limit");
+
+    let mutation = r#"mutation { setNetworkHost(input: { network: "WESSEX", odsCode: "RHU", reason: "x" }) { code } }"#;
+    let url = reqwest::Url::parse_with_params(&app.graphql_url(), [("query", mutation)]).unwrap();
+    let get = app
+        .client
+        .get(url)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get.status(), 405, "mutation over GET");
+    assert_eq!(get.headers()["allow"], "POST");
+
+    let body = app
+        .query(&["NATIONAL_ADMIN"], "{ regions { code } }", json!({}))
+        .await;
+    assert!(
+        body.get("extensions").is_none(),
+        "no tracing or other extensions leak: {body}"
+    );
+}
+
+async fn suggestions_are_off(app: TestApp) {
+    let (_, body) = app
+        .post(
+            Some(&app.token(&["NATIONAL_ADMIN"])),
+            "{ networkz { code } }",
+            json!({}),
+        )
+        .await;
+    let text = body.to_string();
+    assert!(
+        !text.contains("Did you mean") && !text.contains("networks"),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn introspection_can_be_switched_off() {
+    let database = support::migrated_database(Db::Sqlite).await.unwrap();
+    let mut settings = support::settings(&database.url);
+    settings.schema.introspection = false;
+    let app = support::spawn_with(database, settings).await;
+    let (_, body) = app
+        .post(
+            Some(&app.token(&["NATIONAL_ADMIN"])),
+            "{ __schema { types { name } } }",
+            json!({}),
+        )
+        .await;
+    assert!(body["data"]["__schema"].is_null(), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_operations_time_out() {
+    let database = support::migrated_database(Db::Sqlite).await.unwrap();
+    let mut settings = support::settings(&database.url);
+    settings.request_timeout = Duration::ZERO;
+    let app = support::spawn_with(database, settings).await;
+    let (status, body) = app
+        .post(
+            Some(&app.token(&["NATIONAL_ADMIN"])),
+            "{ networks { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(error_codes(&body), ["REQUEST_TIMEOUT"]);
+}
+
+#[test]
+fn production_refuses_development_keys() {
+    let mut settings = support::settings("sqlite::memory:");
+    settings.environment = api::settings::Environment::Production;
+    assert!(
+        settings
+            .check()
+            .unwrap_err()
+            .contains("PORTAL_JWT_PUBLIC_KEY"),
+        "no public key"
+    );
+    settings.jwt.public_key_pem = Some("-----BEGIN PUBLIC KEY-----".into());
+    assert!(
+        settings.check().unwrap_err().contains("PORTAL_JWT_SECRET"),
+        "an HS256 secret is refused"
+    );
+    settings.jwt.secret = None;
+    assert!(settings.check().is_ok());
+    assert!(
+        api::keys::issuer(&settings).is_err(),
+        "no development tokens in production"
+    );
+    assert!(
+        api::keys::dev_secret(&settings, true).unwrap().is_none(),
+        "no development secret in production"
+    );
+}
+
+#[test]
+fn portal_token_refuses_without_a_secret() {
+    let mut settings = support::settings("sqlite::memory:");
+    settings.jwt.secret = None;
+    let error = api::keys::issuer(&settings).err().unwrap();
+    assert!(error.contains("no HS256 secret"), "{error}");
+}

@@ -1,0 +1,15 @@
+//! The portal over HTTP, on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+mod admin;
+mod authentication;
+mod contacts;
+mod hardening;
+mod http_audit;
+mod migrations;
+mod organisation;
+mod schema_drift;
+mod statements;
+mod subscriptions;
