@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod clock;
+pub mod dated;
 pub mod error;
 pub mod events;
 pub mod extension;

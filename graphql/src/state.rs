@@ -33,8 +33,3 @@ pub fn as_at(ctx: &Context<'_>, date: Option<Date>) -> NaiveDate {
     date.map(|d| d.0)
         .unwrap_or_else(|| state(ctx).clock.today())
 }
-
-/// Whether a row effective from `from` to `to` (inclusive; open when `None`) is in force `on`.
-pub fn in_force(from: NaiveDate, to: Option<NaiveDate>, on: NaiveDate) -> bool {
-    from <= on && to.is_none_or(|to| on <= to)
-}

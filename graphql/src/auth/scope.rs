@@ -8,10 +8,11 @@ use std::sync::Arc;
 use async_graphql::Context;
 use chrono::NaiveDate;
 use entities::{icb, network, network_footprint, network_membership};
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use tokio::sync::OnceCell;
 
 use super::{GrantScope, Role, Viewer};
+use crate::dated::in_force_on;
 use crate::error::AppResult;
 use crate::state::AppState;
 
@@ -57,12 +58,11 @@ impl OrgSnapshot {
         let icbs = icb::Entity::find()
             .select_only()
             .columns([icb::Column::Code, icb::Column::RegionCode])
-            .filter(icb::Column::ValidFrom.lte(date))
-            .filter(
-                Condition::any()
-                    .add(icb::Column::ValidTo.is_null())
-                    .add(icb::Column::ValidTo.gte(date)),
-            )
+            .filter(in_force_on(
+                icb::Column::ValidFrom,
+                icb::Column::ValidTo,
+                date,
+            ))
             .into_tuple()
             .all(db)
             .await?;
@@ -72,12 +72,11 @@ impl OrgSnapshot {
                 network_footprint::Column::NetworkCode,
                 network_footprint::Column::IcbCode,
             ])
-            .filter(network_footprint::Column::ValidFrom.lte(date))
-            .filter(
-                Condition::any()
-                    .add(network_footprint::Column::ValidTo.is_null())
-                    .add(network_footprint::Column::ValidTo.gte(date)),
-            )
+            .filter(in_force_on(
+                network_footprint::Column::ValidFrom,
+                network_footprint::Column::ValidTo,
+                date,
+            ))
             .into_tuple()
             .all(db)
             .await?;
@@ -87,12 +86,11 @@ impl OrgSnapshot {
                 network_membership::Column::NetworkCode,
                 network_membership::Column::ProviderOds,
             ])
-            .filter(network_membership::Column::ValidFrom.lte(date))
-            .filter(
-                Condition::any()
-                    .add(network_membership::Column::ValidTo.is_null())
-                    .add(network_membership::Column::ValidTo.gte(date)),
-            )
+            .filter(in_force_on(
+                network_membership::Column::ValidFrom,
+                network_membership::Column::ValidTo,
+                date,
+            ))
             .into_tuple()
             .all(db)
             .await?;

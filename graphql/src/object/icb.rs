@@ -3,12 +3,13 @@ use entities::icb;
 
 use super::network::Network;
 use super::region::Region;
+use crate::dated::in_force;
 use crate::error::AppError;
 use crate::loader::{
     FootprintOfIcb, IcbByCode, NetworkByCode, PredecessorsOfIcb, RegionByCode, SuccessorsOfIcb,
 };
 use crate::scalar::Date;
-use crate::state::{as_at, in_force, loaders};
+use crate::state::{as_at, loaders};
 
 /// An Integrated Care Board, effective-dated: ICBs close and merge (twelve closed on 2026-04-01).
 pub struct Icb(pub icb::Model);

@@ -6,12 +6,13 @@ use super::MembershipRole;
 use super::icb::Icb;
 use super::provider::Provider;
 use super::region::Region;
+use crate::dated::in_force;
 use crate::error::AppError;
 use crate::loader::{
     FootprintOfNetwork, IcbByCode, MembershipsOfNetwork, NetworkByCode, ProviderByOds, RegionByCode,
 };
 use crate::scalar::Date;
-use crate::state::{as_at, in_force, loaders};
+use crate::state::{as_at, loaders};
 
 /// A Spinal Services Clinical Network (network specification §3.2).
 pub struct Network(pub network::Model);

@@ -5,10 +5,11 @@ use entities::{provider, provider_contact};
 use super::network::{Membership, Network};
 use super::{ContactRole, MembershipRole, Nation};
 use crate::auth::scope::scope;
+use crate::dated::in_force;
 use crate::error::AppError;
 use crate::loader::{ContactsOfProvider, MembershipsOfProvider, NetworkByCode};
 use crate::scalar::Date;
-use crate::state::{as_at, in_force, loaders};
+use crate::state::{as_at, loaders};
 
 /// An organisation delivering spinal care.
 pub struct Provider(pub provider::Model);

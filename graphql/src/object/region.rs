@@ -2,9 +2,10 @@ use async_graphql::{Context, Object, Result};
 use entities::region;
 
 use super::icb::Icb;
+use crate::dated::in_force;
 use crate::loader::IcbsOfRegion;
 use crate::scalar::Date;
-use crate::state::{as_at, in_force, loaders};
+use crate::state::{as_at, loaders};
 
 /// An NHS England region.
 pub struct Region(pub region::Model);

@@ -1,7 +1,8 @@
 use chrono::NaiveDate;
 use entities::icb;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::dated::in_force_on;
 use crate::error::{AppError, AppResult};
 
 /// ICBs alive on `as_at`, optionally in one region, by code.
@@ -13,13 +14,11 @@ pub async fn list(
     if let Some(region) = region {
         super::region::check_exists(db, region).await?;
     }
-    let mut query = icb::Entity::find()
-        .filter(icb::Column::ValidFrom.lte(as_at))
-        .filter(
-            Condition::any()
-                .add(icb::Column::ValidTo.is_null())
-                .add(icb::Column::ValidTo.gte(as_at)),
-        );
+    let mut query = icb::Entity::find().filter(in_force_on(
+        icb::Column::ValidFrom,
+        icb::Column::ValidTo,
+        as_at,
+    ));
     if let Some(region) = region {
         query = query.filter(icb::Column::RegionCode.eq(region));
     }

@@ -6,7 +6,7 @@ use chrono::{Days, NaiveDate};
 use entities::enums::MembershipRole;
 use entities::{network, network_footprint, network_membership, provider};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use serde_json::{Value, json};
@@ -14,9 +14,11 @@ use serde_json::{Value, json};
 use super::audit::{Change, commit};
 use super::require_reason;
 use crate::auth::{Role, Viewer};
+use crate::dated::in_force;
+use crate::dated::in_force_on;
 use crate::error::{AppError, AppResult};
 use crate::events::OrganisationEntity;
-use crate::state::{AppState, in_force};
+use crate::state::AppState;
 
 /// Hubs a network keeps (DOMAIN.md §2: "1 to 3 per network").
 pub const MAX_HUBS: usize = 3;
@@ -69,12 +71,11 @@ async fn footprint_on(
     as_at: NaiveDate,
 ) -> AppResult<Vec<network_footprint::Model>> {
     Ok(network_footprint::Entity::find()
-        .filter(network_footprint::Column::ValidFrom.lte(as_at))
-        .filter(
-            Condition::any()
-                .add(network_footprint::Column::ValidTo.is_null())
-                .add(network_footprint::Column::ValidTo.gte(as_at)),
-        )
+        .filter(in_force_on(
+            network_footprint::Column::ValidFrom,
+            network_footprint::Column::ValidTo,
+            as_at,
+        ))
         .all(db)
         .await?)
 }

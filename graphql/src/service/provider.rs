@@ -6,14 +6,14 @@ use chrono::NaiveDate;
 use entities::enums::{ContactRole, MembershipRole, Nation};
 use entities::{network_membership, provider, provider_contact};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use serde_json::{Value, json};
 
 use super::audit::{Change, commit};
 use super::require_reason;
 use crate::auth::{Role, Viewer};
+use crate::dated::in_force_on;
 use crate::error::{AppError, AppResult};
 use crate::events::OrganisationEntity;
 use crate::state::AppState;
@@ -45,13 +45,11 @@ pub async fn list(
     if filter.network.is_none() && filter.role.is_none() {
         return Ok(providers);
     }
-    let mut members = network_membership::Entity::find()
-        .filter(network_membership::Column::ValidFrom.lte(filter.as_at))
-        .filter(
-            Condition::any()
-                .add(network_membership::Column::ValidTo.is_null())
-                .add(network_membership::Column::ValidTo.gte(filter.as_at)),
-        );
+    let mut members = network_membership::Entity::find().filter(in_force_on(
+        network_membership::Column::ValidFrom,
+        network_membership::Column::ValidTo,
+        filter.as_at,
+    ));
     if let Some(network) = filter.network {
         members = members.filter(network_membership::Column::NetworkCode.eq(network));
     }
