@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
@@ -16,16 +17,24 @@ fn audit_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("http-audit")
 }
 
+/// Installs the suite once per test run: both database variants ask, and two concurrent
+/// `npm ci` runs would remove each other's files.
 fn install_suite() {
-    if audit_dir().join("node_modules/graphql-http").exists() {
-        return;
+    static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
+    let result = INSTALLED.get_or_init(|| {
+        if audit_dir().join("node_modules/graphql-http").exists() {
+            return Ok(());
+        }
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+            .arg(audit_dir())
+            .status()
+            .map_err(|e| format!("npm is needed to install the graphql-http audit suite (install Node.js 20+): {e}"))?;
+        if status.success() { Ok(()) } else { Err("npm ci in tests/http-audit failed".into()) }
+    });
+    if let Err(message) = result {
+        panic!("{message}");
     }
-    let status = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--prefix"])
-        .arg(audit_dir())
-        .status()
-        .expect("npm is needed to install the graphql-http audit suite (install Node.js 20+)");
-    assert!(status.success(), "npm ci in tests/http-audit failed");
 }
 
 async fn the_graphql_over_http_audit_passes_without_errors_or_warnings(app: TestApp) {
