@@ -5,7 +5,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
 use crate::on_both_databases;
-use crate::support::{AUDIENCE, ISSUER, SECRET, TestApp};
+use crate::support::{self, AUDIENCE, Db, ISSUER, SECRET, TestApp};
 
 on_both_databases!(
     bad_tokens_are_unauthenticated,
@@ -178,4 +178,60 @@ async fn health_and_graphiql_need_no_token(app: TestApp) {
         .unwrap();
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("graphiql"));
+}
+
+/// Production verifies with the identity provider's public key, pinned to its algorithm: a
+/// token signed with the private key passes; an HS256 token "signed" with the public key's
+/// bytes (the algorithm-confusion attack) and a token for the other key type do not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn production_verifies_rs256_and_es256_and_refuses_algorithm_confusion() {
+    let keys = [
+        (
+            Algorithm::RS256,
+            include_str!("../fixtures/rs256-private.pem"),
+            include_str!("../fixtures/rs256-public.pem"),
+        ),
+        (
+            Algorithm::ES256,
+            include_str!("../fixtures/es256-private.pem"),
+            include_str!("../fixtures/es256-public.pem"),
+        ),
+    ];
+    for (alg, private, public) in keys {
+        let database = support::migrated_database(Db::Sqlite).await.unwrap();
+        let mut settings = support::settings(&database.url);
+        settings.environment = api::settings::Environment::Production;
+        settings.jwt.secret = None;
+        settings.jwt.public_key_pem = Some(public.to_owned());
+        settings.check().unwrap();
+        let app = support::spawn_with(database, settings).await;
+
+        let key = match alg {
+            Algorithm::RS256 => EncodingKey::from_rsa_pem(private.as_bytes()).unwrap(),
+            _ => EncodingKey::from_ec_pem(private.as_bytes()).unwrap(),
+        };
+        let token = jsonwebtoken::encode(&Header::new(alg), &claims(|_| {}), &key).unwrap();
+        let (status, body) = app
+            .post(Some(&token), "{ regions { code } }", json!({}))
+            .await;
+        assert_eq!(status, 200, "{alg:?}: {body}");
+
+        let forged = sign(Algorithm::HS256, public.as_bytes(), claims(|_| {}));
+        let (status, _) = app
+            .post(Some(&forged), "{ regions { code } }", json!({}))
+            .await;
+        assert_eq!(
+            status, 401,
+            "{alg:?}: an HS256 token keyed with the public key must fail"
+        );
+
+        let dev = sign(Algorithm::HS256, SECRET, claims(|_| {}));
+        let (status, _) = app
+            .post(Some(&dev), "{ regions { code } }", json!({}))
+            .await;
+        assert_eq!(
+            status, 401,
+            "{alg:?}: no HS256 secret is accepted in production"
+        );
+    }
 }
