@@ -2,6 +2,7 @@
 //! environment: the `api` crate builds settings and passes what is needed in.
 
 pub mod auth;
+pub mod calendar;
 pub mod clock;
 pub mod dated;
 pub mod error;

@@ -7,16 +7,19 @@ use crate::auth::Viewer;
 use crate::auth::scope::RequestScope;
 use crate::extension::{ErrorMasking, QueryLimits};
 use crate::loader::{Dispatch, Loaders, drive};
-use crate::mutation::{network::NetworkMutation, provider::ProviderMutation};
+use crate::mutation::{
+    calendar::CalendarMutation, network::NetworkMutation, provider::ProviderMutation,
+};
 use crate::query::{
-    audit::AuditQuery, icb::IcbQuery, network::NetworkQuery, provider::ProviderQuery,
-    region::RegionQuery, viewer::ViewerQuery,
+    audit::AuditQuery, calendar::CalendarQuery, icb::IcbQuery, network::NetworkQuery,
+    provider::ProviderQuery, region::RegionQuery, viewer::ViewerQuery,
 };
 use crate::state::AppState;
 use crate::subscription::organisation::OrganisationSubscription;
 
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(
+    CalendarQuery,
     RegionQuery,
     IcbQuery,
     NetworkQuery,
@@ -26,7 +29,7 @@ pub struct QueryRoot(
 );
 
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(NetworkMutation, ProviderMutation);
+pub struct MutationRoot(CalendarMutation, NetworkMutation, ProviderMutation);
 
 #[derive(MergedSubscription, Default)]
 pub struct SubscriptionRoot(OrganisationSubscription);

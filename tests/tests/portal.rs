@@ -5,6 +5,7 @@ mod support;
 
 mod admin;
 mod authentication;
+mod calendar;
 mod contacts;
 mod hardening;
 mod http_audit;

@@ -1,4 +1,5 @@
 //! GraphQL input types.
 
+pub mod calendar;
 pub mod network;
 pub mod provider;

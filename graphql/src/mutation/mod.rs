@@ -1,4 +1,5 @@
 //! Mutation roots, one per domain noun, merged in `schema`.
 
+pub mod calendar;
 pub mod network;
 pub mod provider;

@@ -1,6 +1,7 @@
 //! GraphQL output types. Each wraps an entity model and exposes chosen fields only.
 
 pub mod audit;
+pub mod calendar;
 pub mod icb;
 pub mod network;
 pub mod provider;

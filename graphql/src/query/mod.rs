@@ -1,6 +1,7 @@
 //! Query roots, one per domain noun, merged in `schema`.
 
 pub mod audit;
+pub mod calendar;
 pub mod icb;
 pub mod network;
 pub mod provider;

@@ -13,19 +13,32 @@ use crate::error::{AppError, AppResult};
 use crate::events::{Event, OrganisationChange, OrganisationEntity};
 use crate::state::AppState;
 
-pub fn entity_type(entity: OrganisationEntity) -> &'static str {
-    match entity {
-        OrganisationEntity::NetworkHubs => "NETWORK_HUBS",
-        OrganisationEntity::NetworkHost => "NETWORK_HOST",
-        OrganisationEntity::NetworkFootprint => "NETWORK_FOOTPRINT",
-        OrganisationEntity::ProviderContacts => "PROVIDER_CONTACTS",
+/// What a change is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// The organisation map: subscribers to `organisationChanged` hear of it.
+    Organisation(OrganisationEntity),
+    /// The working-day calendar.
+    BankHoliday,
+}
+
+impl Subject {
+    /// The `entityType` recorded in the log.
+    pub fn entity_type(self) -> &'static str {
+        match self {
+            Subject::Organisation(OrganisationEntity::NetworkHubs) => "NETWORK_HUBS",
+            Subject::Organisation(OrganisationEntity::NetworkHost) => "NETWORK_HOST",
+            Subject::Organisation(OrganisationEntity::NetworkFootprint) => "NETWORK_FOOTPRINT",
+            Subject::Organisation(OrganisationEntity::ProviderContacts) => "PROVIDER_CONTACTS",
+            Subject::BankHoliday => "BANK_HOLIDAY",
+        }
     }
 }
 
 /// What one change did, for the log.
 pub struct Change<'a> {
     pub action: &'a str,
-    pub entity: OrganisationEntity,
+    pub subject: Subject,
     pub key: &'a str,
     pub before: Option<Value>,
     pub after: Option<Value>,
@@ -45,7 +58,7 @@ pub async fn record(
         actor_sub: Set(actor.sub.clone()),
         actor_name: Set(actor.name.clone()),
         action: Set(change.action.to_owned()),
-        entity_type: Set(entity_type(change.entity).to_owned()),
+        entity_type: Set(change.subject.entity_type().to_owned()),
         entity_key: Set(change.key.to_owned()),
         before: Set(change.before),
         after: Set(change.after),
@@ -107,7 +120,8 @@ pub fn parse_cursor(cursor: &str) -> AppResult<i64> {
     })
 }
 
-/// Records the change in the same transaction, commits, then tells subscribers.
+/// Records the change in the same transaction, commits, then tells subscribers of the
+/// organisation map when it changed.
 pub async fn commit(
     state: &AppState,
     txn: sea_orm::DatabaseTransaction,
@@ -115,17 +129,18 @@ pub async fn commit(
     change: Change<'_>,
 ) -> AppResult<()> {
     let at = state.clock.now();
-    let (entity, key) = (change.entity, change.key.to_owned());
+    let (subject, key) = (change.subject, change.key.to_owned());
     let audit_entry_id = record(&txn, actor, at, change).await?;
     txn.commit().await?;
-    tracing::info!(actor = %actor.sub, entity = entity_type(entity), %key, audit_entry_id, "reference data changed");
-    state
-        .events
-        .publish(Event::OrganisationChanged(OrganisationChange {
+    tracing::info!(actor = %actor.sub, entity = subject.entity_type(), %key, audit_entry_id, "reference data changed");
+    if let Subject::Organisation(entity) = subject {
+        let change = OrganisationChange {
             entity,
             key,
             audit_entry_id,
             at,
-        }));
+        };
+        state.events.publish(Event::OrganisationChanged(change));
+    }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! the result.
 
 pub mod audit;
+pub mod calendar;
 pub mod icb;
 pub mod network;
 pub mod provider;

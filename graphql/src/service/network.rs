@@ -11,7 +11,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use super::audit::{Change, commit};
+use super::audit::{Change, Subject, commit};
 use super::require_reason;
 use crate::auth::{Role, Viewer};
 use crate::dated::in_force;
@@ -225,7 +225,7 @@ pub async fn set_hubs(
         actor,
         Change {
             action: "setNetworkHubs",
-            entity: OrganisationEntity::NetworkHubs,
+            subject: Subject::Organisation(OrganisationEntity::NetworkHubs),
             key: network_code,
             before: Some(before),
             after: Some(after),
@@ -271,7 +271,7 @@ pub async fn set_host(
         actor,
         Change {
             action: "setNetworkHost",
-            entity: OrganisationEntity::NetworkHost,
+            subject: Subject::Organisation(OrganisationEntity::NetworkHost),
             key: network_code,
             before: Some(before),
             after: Some(json!({ "host": ods_code })),
@@ -382,7 +382,7 @@ pub async fn set_footprint_row(
         actor,
         Change {
             action: "setFootprintRow",
-            entity: OrganisationEntity::NetworkFootprint,
+            subject: Subject::Organisation(OrganisationEntity::NetworkFootprint),
             key: &row.network_code,
             before,
             after: Some(footprint_json(&saved)),
@@ -417,7 +417,7 @@ pub async fn remove_footprint_row(
         actor,
         Change {
             action: "removeFootprintRow",
-            entity: OrganisationEntity::NetworkFootprint,
+            subject: Subject::Organisation(OrganisationEntity::NetworkFootprint),
             key: &row.network_code,
             before: Some(footprint_json(&row)),
             after: None,

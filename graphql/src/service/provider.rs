@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use super::audit::{Change, commit};
+use super::audit::{Change, Subject, commit};
 use super::require_reason;
 use crate::auth::{Role, Viewer};
 use crate::dated::in_force_on;
@@ -146,7 +146,7 @@ pub async fn set_contacts(
         actor,
         Change {
             action: "setProviderContacts",
-            entity: OrganisationEntity::ProviderContacts,
+            subject: Subject::Organisation(OrganisationEntity::ProviderContacts),
             key: ods,
             before: Some(json!(before)),
             after: Some(json!(after)),

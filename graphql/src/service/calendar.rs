@@ -1,0 +1,96 @@
+//! The bank-holiday calendar: read by deadline arithmetic, extended by administrators when a
+//! one-off holiday is announced.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use entities::bank_holiday;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use serde_json::json;
+
+use super::audit::{Change, Subject, commit};
+use super::require_reason;
+use crate::auth::{Role, Viewer};
+use crate::calendar::WorkingCalendar;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// The calendar with every bank holiday on record (about ten a year: one small statement).
+pub async fn working_calendar(db: &impl ConnectionTrait) -> AppResult<WorkingCalendar> {
+    let rows = bank_holiday::Entity::find().all(db).await?;
+    Ok(WorkingCalendar::new(rows.into_iter().map(|r| r.date)))
+}
+
+pub async fn bank_holidays(
+    db: &impl ConnectionTrait,
+    year: i32,
+) -> AppResult<Vec<bank_holiday::Model>> {
+    let (first, last) = year_bounds(year)?;
+    Ok(bank_holiday::Entity::find()
+        .filter(bank_holiday::Column::Date.between(first, last))
+        .order_by_asc(bank_holiday::Column::Date)
+        .all(db)
+        .await?)
+}
+
+/// Years the calendar answers for.
+pub fn year_bounds(year: i32) -> AppResult<(NaiveDate, NaiveDate)> {
+    let bounds = (2000..=2100)
+        .contains(&year)
+        .then(|| NaiveDate::from_ymd_opt(year, 1, 1).zip(NaiveDate::from_ymd_opt(year, 12, 31)))
+        .flatten();
+    bounds.ok_or_else(|| {
+        AppError::bad_input(format!("year must be between 2000 and 2100; got {year}."))
+    })
+}
+
+/// Adds a one-off bank holiday (national administrators).
+pub async fn add_bank_holiday(
+    state: &AppState,
+    actor: &Viewer,
+    date: NaiveDate,
+    title: &str,
+    reason: &str,
+) -> AppResult<bank_holiday::Model> {
+    actor.require_any(&[Role::NationalAdmin], "change the bank-holiday calendar")?;
+    let reason = require_reason(reason)?;
+    let title = title.trim();
+    if title.is_empty() || title.chars().count() > 200 {
+        return Err(AppError::bad_input(
+            "title must be 1 to 200 characters, e.g. \"Coronation of King Charles III\".",
+        ));
+    }
+    year_bounds(date.year())?;
+    if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
+        return Err(AppError::bad_input(format!(
+            "{date} is a {:?}: weekends are never working days; record the weekday the holiday is observed on.",
+            date.weekday()
+        )));
+    }
+    let txn = state.db.begin().await?;
+    if let Some(existing) = bank_holiday::Entity::find_by_id(date).one(&txn).await? {
+        return Err(AppError::conflict(format!(
+            "{date} is already a bank holiday ({}).",
+            existing.title
+        )));
+    }
+    let saved = bank_holiday::ActiveModel {
+        date: Set(date),
+        title: Set(title.to_owned()),
+        source: Set(format!("added by {}", actor.sub)),
+    }
+    .insert(&txn)
+    .await?;
+    let key = date.to_string();
+    let change = Change {
+        action: "addBankHoliday",
+        subject: Subject::BankHoliday,
+        key: &key,
+        before: None,
+        after: Some(json!({ "date": date, "title": title })),
+        reason: &reason,
+    };
+    commit(state, txn, actor, change).await?;
+    Ok(saved)
+}
