@@ -3,6 +3,8 @@
 
 pub mod audit_entry;
 pub mod bank_holiday;
+pub mod case_mail_rule;
+pub mod case_stage;
 pub mod enums;
 pub mod icb;
 pub mod icb_succession;
@@ -11,5 +13,6 @@ pub mod network_footprint;
 pub mod network_membership;
 pub mod provider;
 pub mod provider_contact;
+pub mod recipient;
 pub mod reference_load;
 pub mod region;

@@ -8,28 +8,35 @@ use crate::auth::scope::RequestScope;
 use crate::extension::{ErrorMasking, QueryLimits};
 use crate::loader::{Dispatch, Loaders, drive};
 use crate::mutation::{
-    calendar::CalendarMutation, network::NetworkMutation, provider::ProviderMutation,
+    calendar::CalendarMutation, network::NetworkMutation, policy::PolicyMutation,
+    provider::ProviderMutation,
 };
 use crate::query::{
     audit::AuditQuery, calendar::CalendarQuery, icb::IcbQuery, network::NetworkQuery,
-    provider::ProviderQuery, region::RegionQuery, viewer::ViewerQuery,
+    policy::PolicyQuery, provider::ProviderQuery, region::RegionQuery, viewer::ViewerQuery,
 };
 use crate::state::AppState;
 use crate::subscription::organisation::OrganisationSubscription;
 
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(
-    CalendarQuery,
     RegionQuery,
     IcbQuery,
     NetworkQuery,
     ProviderQuery,
     ViewerQuery,
     AuditQuery,
+    CalendarQuery,
+    PolicyQuery,
 );
 
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(CalendarMutation, NetworkMutation, ProviderMutation);
+pub struct MutationRoot(
+    NetworkMutation,
+    ProviderMutation,
+    CalendarMutation,
+    PolicyMutation,
+);
 
 #[derive(MergedSubscription, Default)]
 pub struct SubscriptionRoot(OrganisationSubscription);

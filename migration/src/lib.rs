@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_organisations;
 mod m20261122_000002_create_calendar;
 mod m20261122_000003_create_audit_log;
+mod m20261122_000004_create_case_policy;
 pub mod reference;
 
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_organisations::Migration),
             Box::new(m20261122_000002_create_calendar::Migration),
             Box::new(m20261122_000003_create_audit_log::Migration),
+            Box::new(m20261122_000004_create_case_policy::Migration),
         ]
     }
 }

@@ -5,11 +5,11 @@
 //! and an administrator's later corrections are never overwritten. A new edition of a file gets a
 //! new dataset name (`…@2`) that inserts what is missing.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use entities::enums::{MembershipRole, Nation};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use entities::enums::{MailCondition, MailParty, MembershipRole, Nation};
 use entities::{
-    bank_holiday, icb, icb_succession, network, network_footprint, network_membership, provider,
-    reference_load, region,
+    bank_holiday, case_mail_rule, case_stage, icb, icb_succession, network, network_footprint,
+    network_membership, provider, recipient, reference_load, region,
 };
 use sea_orm_migration::sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -65,6 +65,11 @@ const DATASETS: &[(&str, InsertFn)] = &[
     ("reference/bank_holidays_england_wales@1", |c| {
         Box::pin(insert_bank_holidays(c))
     }),
+    ("policy/case_stages@1", |c| Box::pin(insert_case_stages(c))),
+    ("policy/case_mail_rules@1", |c| {
+        Box::pin(insert_case_mail_rules(c))
+    }),
+    ("policy/recipients@1", |c| Box::pin(insert_recipients(c))),
 ];
 
 /// Serialises loaders across instances sharing one PostgreSQL (held until the transaction ends).
@@ -315,6 +320,124 @@ async fn insert_bank_holidays<C: ConnectionTrait>(conn: &C) -> Result<usize, DbE
                 date: Set(r.date),
                 title: Set(r.title),
                 source: Set(r.source),
+            })
+            .collect(),
+    )
+    .await
+}
+
+/// Seed 000's escalation tables as version 1 of the policy (see `case_stages.csv`, whose
+/// `source` column cites the table and stage of each row).
+#[derive(Deserialize)]
+struct CaseStageRow {
+    jurisdiction: Nation,
+    version: i32,
+    stage: i32,
+    action: String,
+    actor_role: String,
+    limit_working_days: i32,
+    source: String,
+}
+
+async fn insert_case_stages<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr> {
+    let rows: Vec<CaseStageRow> = parse(
+        "case_stages.csv",
+        include_str!("../reference/case_stages.csv"),
+    )?;
+    insert_all(
+        conn,
+        rows.into_iter()
+            .map(|r| case_stage::ActiveModel {
+                jurisdiction: Set(r.jurisdiction),
+                version: Set(r.version),
+                stage: Set(r.stage),
+                action: Set(r.action),
+                actor_role: Set(r.actor_role),
+                limit_working_days: Set(r.limit_working_days),
+                source: Set(r.source),
+            })
+            .collect(),
+    )
+    .await
+}
+
+/// Who each letter of seed 000's tables goes to (see `case_mail_rules.csv`).
+#[derive(Deserialize)]
+struct CaseMailRuleRow {
+    jurisdiction: Nation,
+    version: i32,
+    stage: i32,
+    event: String,
+    /// Space-separated `MailParty` values.
+    to_recipients: String,
+    cc_recipients: Option<String>,
+    condition: MailCondition,
+    source: String,
+}
+
+fn parties(list: &str) -> Result<serde_json::Value, DbErr> {
+    let parsed = list
+        .split_whitespace()
+        .map(|p| serde_json::from_value::<MailParty>(serde_json::Value::String(p.to_owned())))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            DbErr::Custom(format!(
+                "case_mail_rules.csv: unknown recipient in \"{list}\": {e}"
+            ))
+        })?;
+    serde_json::to_value(parsed).map_err(|e| DbErr::Custom(e.to_string()))
+}
+
+async fn insert_case_mail_rules<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr> {
+    let rows: Vec<CaseMailRuleRow> = parse(
+        "case_mail_rules.csv",
+        include_str!("../reference/case_mail_rules.csv"),
+    )?;
+    let mut models = Vec::new();
+    for r in rows {
+        models.push(case_mail_rule::ActiveModel {
+            id: NotSet,
+            jurisdiction: Set(r.jurisdiction),
+            version: Set(r.version),
+            stage: Set(r.stage),
+            event: Set(r.event),
+            to_parties: Set(parties(&r.to_recipients)?),
+            cc_parties: Set(parties(r.cc_recipients.as_deref().unwrap_or(""))?),
+            condition: Set(r.condition),
+            source: Set(r.source),
+        });
+    }
+    insert_all(conn, models).await
+}
+
+/// The bodies of seed 000's footnotes, with the addresses the policy gives.
+#[derive(Deserialize)]
+struct RecipientRow {
+    key: MailParty,
+    name: String,
+    email: Option<String>,
+    source: String,
+}
+
+async fn insert_recipients<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr> {
+    let rows: Vec<RecipientRow> = parse(
+        "recipients.csv",
+        include_str!("../reference/recipients.csv"),
+    )?;
+    // The policy's date (January 2026) rather than the load time: the addresses are the policy's.
+    let policy_date = Utc
+        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .ok_or_else(|| DbErr::Custom("bad date".into()))?;
+    insert_all(
+        conn,
+        rows.into_iter()
+            .map(|r| recipient::ActiveModel {
+                key: Set(r.key),
+                name: Set(r.name),
+                email: Set(r.email.filter(|e| !e.is_empty())),
+                source: Set(r.source),
+                updated_at: Set(policy_date),
             })
             .collect(),
     )

@@ -11,6 +11,7 @@ mod hardening;
 mod http_audit;
 mod migrations;
 mod organisation;
+mod policy;
 mod schema_drift;
 mod statements;
 mod subscriptions;

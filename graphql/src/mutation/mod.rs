@@ -2,4 +2,5 @@
 
 pub mod calendar;
 pub mod network;
+pub mod policy;
 pub mod provider;

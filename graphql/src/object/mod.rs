@@ -4,6 +4,7 @@ pub mod audit;
 pub mod calendar;
 pub mod icb;
 pub mod network;
+pub mod policy;
 pub mod provider;
 pub mod region;
 pub mod viewer;

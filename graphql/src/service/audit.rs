@@ -20,6 +20,8 @@ pub enum Subject {
     Organisation(OrganisationEntity),
     /// The working-day calendar.
     BankHoliday,
+    /// The directory of bodies cause-for-concern letters go to.
+    Recipient,
 }
 
 impl Subject {
@@ -31,6 +33,7 @@ impl Subject {
             Subject::Organisation(OrganisationEntity::NetworkFootprint) => "NETWORK_FOOTPRINT",
             Subject::Organisation(OrganisationEntity::ProviderContacts) => "PROVIDER_CONTACTS",
             Subject::BankHoliday => "BANK_HOLIDAY",
+            Subject::Recipient => "RECIPIENT",
         }
     }
 }

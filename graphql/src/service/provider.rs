@@ -185,7 +185,7 @@ fn validate_contact(i: usize, c: &ContactChoice) -> AppResult<()> {
 }
 
 /// One `@`, a non-empty local part, a dotted domain, no spaces: enough to catch typing errors.
-fn plausible_email(email: &str) -> bool {
+pub fn plausible_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
         return false;
     };

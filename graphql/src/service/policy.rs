@@ -1,0 +1,116 @@
+//! The cause-for-concern policy (versioned stages and mail rules) and the recipient directory.
+
+use entities::enums::{MailParty, Nation};
+use entities::{case_mail_rule, case_stage, recipient};
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use serde_json::json;
+
+use super::audit::{Change, Subject, commit};
+use super::require_reason;
+use crate::auth::{Role, Viewer};
+use crate::error::{AppError, AppResult};
+use crate::service::provider::plausible_email;
+use crate::state::AppState;
+
+/// One version of the policy for one jurisdiction.
+pub struct Policy {
+    pub jurisdiction: Nation,
+    pub version: i32,
+    pub stages: Vec<case_stage::Model>,
+    pub mail_rules: Vec<case_mail_rule::Model>,
+}
+
+/// The policy `version` for `jurisdiction` (the latest when `None`).
+pub async fn policy(
+    db: &impl ConnectionTrait,
+    jurisdiction: Nation,
+    version: Option<i32>,
+) -> AppResult<Policy> {
+    let version = match version {
+        Some(v) => v,
+        None => case_stage::Entity::find()
+            .filter(case_stage::Column::Jurisdiction.eq(jurisdiction))
+            .order_by_desc(case_stage::Column::Version)
+            .one(db)
+            .await?
+            .map(|s| s.version)
+            .ok_or_else(|| {
+                AppError::not_found("policy for the jurisdiction", &jurisdiction.to_value())
+            })?,
+    };
+    let stages = case_stage::Entity::find()
+        .filter(case_stage::Column::Jurisdiction.eq(jurisdiction))
+        .filter(case_stage::Column::Version.eq(version))
+        .order_by_asc(case_stage::Column::Stage)
+        .all(db)
+        .await?;
+    if stages.is_empty() {
+        return Err(AppError::not_found("policy version", &version.to_string()));
+    }
+    let mail_rules = case_mail_rule::Entity::find()
+        .filter(case_mail_rule::Column::Jurisdiction.eq(jurisdiction))
+        .filter(case_mail_rule::Column::Version.eq(version))
+        .order_by_asc(case_mail_rule::Column::Stage)
+        .order_by_asc(case_mail_rule::Column::Id)
+        .all(db)
+        .await?;
+    Ok(Policy {
+        jurisdiction,
+        version,
+        stages,
+        mail_rules,
+    })
+}
+
+pub async fn recipients(db: &impl ConnectionTrait) -> AppResult<Vec<recipient::Model>> {
+    Ok(recipient::Entity::find()
+        .order_by_asc(recipient::Column::Key)
+        .all(db)
+        .await?)
+}
+
+/// Sets (or, with `None`, clears) a body's address (national administrators).
+pub async fn set_recipient_address(
+    state: &AppState,
+    actor: &Viewer,
+    key: MailParty,
+    email: Option<&str>,
+    reason: &str,
+) -> AppResult<recipient::Model> {
+    actor.require_any(&[Role::NationalAdmin], "change the recipient directory")?;
+    let reason = require_reason(reason)?;
+    let email = email.map(str::trim).filter(|e| !e.is_empty());
+    if let Some(email) = email
+        && !plausible_email(email)
+    {
+        return Err(AppError::bad_input(format!(
+            "\"{email}\" is not an email address (expected name@organisation.gov.uk)."
+        )));
+    }
+    let txn = state.db.begin().await?;
+    let existing = recipient::Entity::find_by_id(key).one(&txn).await?.ok_or_else(|| {
+        AppError::bad_input(format!(
+            "{} is a provider contact, not a body in the directory; set it with setProviderContacts.",
+            key.to_value()
+        ))
+    })?;
+    let before = json!({ "email": existing.email });
+    let mut active = existing.into_active_model();
+    active.email = Set(email.map(str::to_owned));
+    active.updated_at = Set(state.clock.now());
+    let saved = active.update(&txn).await?;
+    let key_text = key.to_value();
+    let change = Change {
+        action: "setRecipientAddress",
+        subject: Subject::Recipient,
+        key: &key_text,
+        before: Some(before),
+        after: Some(json!({ "email": saved.email })),
+        reason: &reason,
+    };
+    commit(state, txn, actor, change).await?;
+    Ok(saved)
+}
