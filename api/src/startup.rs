@@ -10,7 +10,7 @@ use actix_web::dev::{Server, Service};
 use actix_web::{App, HttpServer, web};
 use graphql::clock::Clock;
 use graphql::events::EventBus;
-use graphql::{AppState, build};
+use graphql::{AppState, Portal};
 
 use crate::routes::graphql::{self as graphql_routes, Edge};
 use crate::routes::health;
@@ -61,10 +61,8 @@ impl Application {
             clock,
             events: EventBus::default(),
         };
-        let schema = build(state.clone(), &settings.schema);
         let edge = web::Data::new(Edge {
-            schema,
-            state: state.clone(),
+            portal: Portal::new(state.clone(), &settings.schema),
             verifier,
             graphiql: settings.graphiql,
             request_timeout: settings.request_timeout,

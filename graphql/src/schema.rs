@@ -1,12 +1,8 @@
-//! The schema, built once per process; long-lived things are schema data, the viewer and the
-//! loaders are request data.
+//! The schema, built once per process (see `portal` for how operations run on it); long-lived
+//! things are schema data, the viewer and the loaders are request data.
 
-use async_graphql::{Data, MergedObject, MergedSubscription, Request, Response, Schema};
+use async_graphql::{MergedObject, MergedSubscription, Schema};
 
-use crate::auth::Viewer;
-use crate::auth::scope::RequestScope;
-use crate::extension::{ErrorMasking, QueryLimits};
-use crate::loader::{Dispatch, Loaders, drive};
 use crate::mutation::{
     calendar::CalendarMutation, network::NetworkMutation, policy::PolicyMutation,
     provider::ProviderMutation,
@@ -81,12 +77,7 @@ pub fn build(state: AppState, options: &SchemaOptions) -> PortalSchema {
         .limit_depth(options.max_depth)
         .limit_complexity(options.max_complexity)
         .limit_directives(options.max_directives)
-        .disable_suggestions()
-        .extension(QueryLimits {
-            max_aliases: options.max_aliases,
-            max_fields: options.max_fields,
-        })
-        .extension(ErrorMasking);
+        .disable_suggestions();
     if !options.introspection {
         schema = schema.disable_introspection();
     }
@@ -96,30 +87,4 @@ pub fn build(state: AppState, options: &SchemaOptions) -> PortalSchema {
 /// The SDL checked in as `graphql/schema.graphql`.
 pub fn sdl() -> String {
     builder().finish().sdl()
-}
-
-/// Executes one query or mutation for `viewer`, running its loads in waves.
-pub async fn execute(
-    schema: &PortalSchema,
-    state: &AppState,
-    viewer: Viewer,
-    mut request: Request,
-) -> Response {
-    let loaders = Loaders::new(state.db.clone(), Dispatch::Driven);
-    request.data = data(viewer, loaders.clone());
-    drive(loaders, schema.execute(request)).await
-}
-
-/// What a subscription connection carries for its whole life.
-pub fn connection_data(state: &AppState, viewer: Viewer) -> Data {
-    data(viewer, Loaders::new(state.db.clone(), Dispatch::OnItsOwn))
-}
-
-/// The caller, its loaders, and its scope, resolved on first use.
-fn data(viewer: Viewer, loaders: Loaders) -> Data {
-    let mut data = Data::default();
-    data.insert(viewer);
-    data.insert(loaders);
-    data.insert(RequestScope::default());
-    data
 }

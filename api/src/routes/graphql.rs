@@ -15,16 +15,15 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{ServerError, Value, Variables};
 use async_graphql_actix_web::GraphQLSubscription;
+use graphql::Portal;
 use graphql::auth::Viewer;
 use graphql::auth::token::TokenVerifier;
 use graphql::error::{AppError, ErrorCode};
-use graphql::{AppState, PortalSchema, connection_data};
 use serde_json::{Map, json};
 
 /// What the GraphQL routes need, shared by every worker.
 pub struct Edge {
-    pub schema: PortalSchema,
-    pub state: AppState,
+    pub portal: Portal,
     pub verifier: Arc<TokenVerifier>,
     pub graphiql: bool,
     pub request_timeout: Duration,
@@ -329,7 +328,7 @@ async fn execute(
                 .to_string(),
             );
     }
-    let execution = graphql::execute(&edge.schema, &edge.state, viewer, request);
+    let execution = edge.portal.execute_as(viewer, request);
     let Ok(response) = tokio::time::timeout(edge.request_timeout, execution).await else {
         return respond(
             media,
@@ -390,7 +389,7 @@ fn request_error(
 /// `{"Authorization": "Bearer …"}` (or `{"token": "…"}`); a bad or missing one closes the socket.
 fn subscribe(req: HttpRequest, edge: web::Data<Edge>, payload: web::Payload) -> HttpResponse {
     let init_edge = edge.clone();
-    let result = GraphQLSubscription::new(edge.schema.clone())
+    let result = GraphQLSubscription::new(edge.portal.clone())
         .on_connection_init(move |init: serde_json::Value| async move {
             let header = ["Authorization", "authorization"]
                 .iter()
@@ -402,7 +401,7 @@ fn subscribe(req: HttpRequest, edge: web::Data<Edge>, payload: web::Payload) -> 
                 });
             let viewer =
                 authenticate(&init_edge, header.as_deref()).map_err(async_graphql::Error::from)?;
-            Ok(connection_data(&init_edge.state, viewer))
+            Ok(init_edge.portal.connection_data(viewer))
         })
         .start(&req, payload);
     result.unwrap_or_else(HttpResponse::from_error)

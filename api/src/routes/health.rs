@@ -10,7 +10,7 @@ pub async fn healthz() -> HttpResponse {
 
 /// The database answers.
 pub async fn readyz(edge: web::Data<Edge>) -> HttpResponse {
-    match edge.state.db.ping().await {
+    match edge.portal.state().db.ping().await {
         Ok(()) => HttpResponse::Ok().json(json!({ "status": "ready" })),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
