@@ -56,11 +56,9 @@ impl Application {
         }
         let dev_secret = keys::dev_secret(settings, true)?;
         let verifier = Arc::new(keys::verifier(settings, dev_secret.as_ref())?);
-        let state = AppState {
-            db,
-            clock,
-            events: EventBus::default(),
-        };
+        let events = EventBus::new(db.get_database_backend());
+        events.listen(&db).await?;
+        let state = AppState { db, clock, events };
         let edge = web::Data::new(Edge {
             portal: Portal::new(state.clone(), &settings.schema),
             verifier,

@@ -1,21 +1,40 @@
-//! Events published after a change commits, fanned out to subscriptions in this process.
+//! Events published when a change commits, fanned out to this process's subscriptions.
+//!
+//! On PostgreSQL, where several instances may share the database, an event is sent with
+//! `pg_notify` inside the transaction of the change (PostgreSQL delivers it only if that commits)
+//! and every instance, the sender included, receives it by `LISTEN` and hands it to its own
+//! subscribers: each subscriber gets each event once, whichever instance made the change.
+//! Notifications sent while an instance's listener is reconnecting are lost to that instance.
+//! On SQLite (one instance) events go straight to the subscribers after the commit.
 //!
 //! Every subscription filters events through the subscriber's scope before sending one.
 
+use std::time::Duration;
+
 use async_graphql::{Enum, SimpleObject};
 use chrono::{DateTime, Utc};
+use sea_orm::sqlx::postgres::PgListener;
+use sea_orm::{
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, Statement,
+};
+use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
+
+use crate::error::{AppError, AppResult};
 
 /// How many events a slow subscriber may fall behind before it misses some.
 const BUFFER: usize = 1024;
+/// The PostgreSQL notification channel.
+const CHANNEL: &str = "portal_events";
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type")]
 pub enum Event {
     OrganisationChanged(OrganisationChange),
 }
 
 /// Which kind of reference row changed.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OrganisationEntity {
     NetworkHubs,
     NetworkHost,
@@ -25,7 +44,7 @@ pub enum OrganisationEntity {
 
 /// A change to the organisation map. Carries no personal data: who made it and what the
 /// contacts now say are in the audit log, for administrators.
-#[derive(SimpleObject, Debug, Clone)]
+#[derive(SimpleObject, Debug, Clone, Serialize, Deserialize)]
 pub struct OrganisationChange {
     pub entity: OrganisationEntity,
     /// The network code or provider ODS code changed.
@@ -35,21 +54,76 @@ pub struct OrganisationChange {
 }
 
 #[derive(Clone)]
-pub struct EventBus(broadcast::Sender<Event>);
-
-impl Default for EventBus {
-    fn default() -> Self {
-        EventBus(broadcast::channel(BUFFER).0)
-    }
+pub struct EventBus {
+    local: broadcast::Sender<Event>,
+    backend: DatabaseBackend,
 }
 
 impl EventBus {
-    /// Publishes to current subscribers; with none listening the event is simply dropped.
-    pub fn publish(&self, event: Event) {
-        let _ = self.0.send(event);
+    pub fn new(backend: DatabaseBackend) -> Self {
+        EventBus {
+            local: broadcast::channel(BUFFER).0,
+            backend,
+        }
+    }
+
+    /// Sends `event` within the change's transaction (PostgreSQL), to be delivered at commit.
+    pub async fn publish_in(&self, txn: &DatabaseTransaction, event: &Event) -> AppResult<()> {
+        if self.backend == DatabaseBackend::Postgres {
+            let payload = serde_json::to_string(event).map_err(AppError::internal)?;
+            txn.execute_raw(Statement::from_sql_and_values(
+                DatabaseBackend::Postgres,
+                "SELECT pg_notify($1, $2)",
+                [CHANNEL.into(), payload.into()],
+            ))
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// The change carrying `event` has committed: on SQLite, deliver it now (on PostgreSQL the
+    /// listener delivers it).
+    pub fn committed(&self, event: Event) {
+        if self.backend != DatabaseBackend::Postgres {
+            self.deliver(event);
+        }
+    }
+
+    /// Hands an event to this process's subscribers; with none listening it is dropped.
+    fn deliver(&self, event: Event) {
+        let _ = self.local.send(event);
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
-        self.0.subscribe()
+        self.local.subscribe()
+    }
+
+    /// On PostgreSQL, starts listening (before returning, so no event committed afterwards is
+    /// missed) and keeps delivering notifications to this process's subscribers.
+    pub async fn listen(&self, db: &DatabaseConnection) -> Result<(), sea_orm::sqlx::Error> {
+        if self.backend != DatabaseBackend::Postgres {
+            return Ok(());
+        }
+        let mut listener = PgListener::connect_with(db.get_postgres_connection_pool()).await?;
+        listener.listen(CHANNEL).await?;
+        let bus = self.clone();
+        tokio::spawn(async move {
+            loop {
+                match listener.recv().await {
+                    Ok(notification) => match serde_json::from_str::<Event>(notification.payload())
+                    {
+                        Ok(event) => bus.deliver(event),
+                        Err(e) => {
+                            tracing::error!(error = %e, "an event notification could not be read")
+                        }
+                    },
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the event listener lost its connection; retrying");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        });
+        Ok(())
     }
 }

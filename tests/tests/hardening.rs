@@ -204,7 +204,7 @@ async fn slow_operations_time_out() {
     let mut settings = support::settings(&database.url);
     settings.request_timeout = Duration::from_millis(300);
     let app = support::spawn_with(database, settings).await;
-    let blocker = sea_orm::Database::connect(&app.database.url).await.unwrap();
+    let blocker = sea_orm::Database::connect(&app.database_url).await.unwrap();
     let lock = blocker.begin().await.unwrap();
     lock.execute_unprepared("LOCK TABLE networks IN ACCESS EXCLUSIVE MODE")
         .await

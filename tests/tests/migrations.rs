@@ -100,7 +100,7 @@ async fn reference_data_loads_once_and_a_second_start_changes_nothing(kind: Db) 
         "hubs, synthetic partners and Welsh units"
     );
     let clock = Arc::new(graphql::clock::FixedClock(support::now()));
-    let settings = support::settings(&app.database.url);
+    let settings = support::settings(&app.database_url);
     let _again = api::startup::Application::build(
         &settings,
         clock,

@@ -52,8 +52,9 @@ async fn send(socket: &mut Socket, value: Value) {
         .unwrap();
 }
 
-async fn a_subscriber_receives_organisation_changes(app: TestApp) {
-    let mut socket = open(&app).await;
+/// A socket subscribed to `organisationChanged`, as an integration scoped to an ICB.
+async fn subscribe(app: &TestApp) -> Socket {
+    let mut socket = open(app).await;
     let token = app.token(&["INTEGRATION:icb=QRL"]);
     send(&mut socket, json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } })).await;
     assert_eq!(next(&mut socket).await.unwrap()["type"], "connection_ack");
@@ -62,6 +63,18 @@ async fn a_subscriber_receives_organisation_changes(app: TestApp) {
         json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { organisationChanged { entity key auditEntryId at } }" } }),
     )
     .await;
+    socket
+}
+
+/// Fails if the socket carries another message within `wait`.
+async fn assert_quiet(socket: &mut Socket, wait: Duration) {
+    if let Ok(Some(Ok(message))) = tokio::time::timeout(wait, socket.next()).await {
+        panic!("an unexpected second message: {message:?}");
+    }
+}
+
+async fn a_subscriber_receives_organisation_changes(app: TestApp) {
+    let mut socket = subscribe(&app).await;
     // Give the server a moment to register the subscription before the change commits.
     tokio::time::sleep(Duration::from_millis(300)).await;
     app.admin(r#"mutation { setNetworkHost(input: { network: "WESSEX", odsCode: "RHU", reason: "host moved" }) { code } }"#, json!({})).await;
@@ -72,6 +85,29 @@ async fn a_subscriber_receives_organisation_changes(app: TestApp) {
     assert_eq!(change["entity"], "NETWORK_HOST");
     assert_eq!(change["key"], "WESSEX");
     assert!(change["auditEntryId"].as_i64().unwrap() > 0);
+    assert_quiet(&mut socket, Duration::from_millis(500)).await;
+}
+
+/// Behind a load balancer: a change made through instance A reaches the subscribers of A and of
+/// B, each exactly once (PostgreSQL LISTEN/NOTIFY).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_on_one_instance_reaches_subscribers_of_every_instance_exactly_once() {
+    let Some(a) = crate::support::spawn(crate::support::Db::Postgres).await else {
+        return;
+    };
+    let b = crate::support::spawn_another_instance(&a).await;
+    let mut on_a = subscribe(&a).await;
+    let mut on_b = subscribe(&b).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    a.admin(r#"mutation { setNetworkHost(input: { network: "WESSEX", odsCode: "RHU", reason: "host moved" }) { code } }"#, json!({})).await;
+    for socket in [&mut on_a, &mut on_b] {
+        let event = next(socket).await.unwrap();
+        assert_eq!(
+            event["payload"]["data"]["organisationChanged"]["key"], "WESSEX",
+            "{event}"
+        );
+        assert_quiet(socket, Duration::from_millis(700)).await;
+    }
 }
 
 async fn a_socket_without_a_valid_token_is_closed(app: TestApp) {

@@ -134,16 +134,22 @@ pub async fn commit(
     let at = state.clock.now();
     let (subject, key) = (change.subject, change.key.to_owned());
     let audit_entry_id = record(&txn, actor, at, change).await?;
-    txn.commit().await?;
-    tracing::info!(actor = %actor.sub, entity = subject.entity_type(), %key, audit_entry_id, "reference data changed");
-    if let Subject::Organisation(entity) = subject {
-        let change = OrganisationChange {
+    let event = match subject {
+        Subject::Organisation(entity) => Some(Event::OrganisationChanged(OrganisationChange {
             entity,
-            key,
+            key: key.clone(),
             audit_entry_id,
             at,
-        };
-        state.events.publish(Event::OrganisationChanged(change));
+        })),
+        Subject::BankHoliday | Subject::Recipient => None,
+    };
+    if let Some(event) = &event {
+        state.events.publish_in(&txn, event).await?;
+    }
+    txn.commit().await?;
+    tracing::info!(actor = %actor.sub, entity = subject.entity_type(), %key, audit_entry_id, "reference data changed");
+    if let Some(event) = event {
+        state.events.committed(event);
     }
     Ok(())
 }

@@ -267,7 +267,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     statements: Arc<AtomicU64>,
-    pub database: TestDatabase,
+    pub database_url: String,
+    /// Owned by the first instance on a database; dropped (and removed) with it.
+    database: Option<TestDatabase>,
     issuer: TokenIssuer,
 }
 
@@ -280,6 +282,17 @@ pub async fn spawn(kind: Db) -> Option<TestApp> {
 
 /// The portal on `database` with `settings`.
 pub async fn spawn_with(database: TestDatabase, settings: Settings) -> TestApp {
+    let mut app = start(settings).await;
+    app.database = Some(database);
+    app
+}
+
+/// A second portal instance sharing `first`'s database (as behind a load balancer).
+pub async fn spawn_another_instance(first: &TestApp) -> TestApp {
+    start(settings(&first.database_url)).await
+}
+
+async fn start(settings: Settings) -> TestApp {
     let app = Application::build(
         &settings,
         Arc::new(FixedClock(now())),
@@ -296,14 +309,19 @@ pub async fn spawn_with(database: TestDatabase, settings: Settings) -> TestApp {
         client: reqwest::Client::new(),
         state,
         statements,
-        database,
+        database_url: settings.database_url.clone(),
+        database: None,
         issuer: TokenIssuer::hs256(SECRET, ISSUER, AUDIENCE),
     }
 }
 
 impl TestApp {
     pub fn kind(&self) -> Db {
-        self.database.kind
+        if self.database_url.starts_with("postgres") {
+            Db::Postgres
+        } else {
+            Db::Sqlite
+        }
     }
 
     pub fn graphql_url(&self) -> String {
