@@ -29,10 +29,17 @@ pub fn dev_secret(settings: &Settings, create: bool) -> Result<Option<Secret>, S
             let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
             fs::create_dir_all(&settings.data_dir)
                 .map_err(|e| format!("cannot create {}: {e}", settings.data_dir.display()))?;
-            write_private(&path, &hex)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            tracing::info!(path = %path.display(), "created a development token secret");
-            Ok(Some(Secret(hex.into_bytes())))
+            match write_private(&path, &hex) {
+                Ok(()) => {
+                    tracing::info!(path = %path.display(), "created a development token secret");
+                    Ok(Some(Secret(hex.into_bytes())))
+                }
+                // Another instance starting at the same moment created it first: use theirs.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    dev_secret(settings, false)
+                }
+                Err(e) => Err(format!("cannot write {}: {e}", path.display())),
+            }
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(format!("cannot read {}: {e}", path.display())),

@@ -3,7 +3,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 use actix_web::dev::{Server, Service};
@@ -114,10 +114,6 @@ impl Application {
     /// A counter of SQL statements executed since start.
     pub fn statement_counter(&self) -> Arc<AtomicU64> {
         self.statements.clone()
-    }
-
-    pub fn statements(&self) -> u64 {
-        self.statements.load(Ordering::Relaxed)
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
