@@ -87,6 +87,18 @@ pub async fn get(db: &impl ConnectionTrait, code: &str) -> AppResult<network::Mo
         .ok_or_else(|| AppError::not_found("network", code))
 }
 
+/// Looks up a network named inside an input or a filter.
+pub async fn referenced(db: &impl ConnectionTrait, code: &str) -> AppResult<network::Model> {
+    network::Entity::find_by_id(code.to_owned())
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            AppError::bad_input(format!(
+                "No network has the code \"{code}\"; networks are listed by `networks`."
+            ))
+        })
+}
+
 /// A provider named as a hub.
 pub struct HubChoice {
     pub ods_code: String,

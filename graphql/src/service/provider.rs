@@ -31,11 +31,7 @@ pub async fn list(
     filter: ProviderFilter<'_>,
 ) -> AppResult<Vec<provider::Model>> {
     if let Some(network) = filter.network {
-        super::network::get(db, network).await.map_err(|_| {
-            AppError::bad_input(format!(
-                "No network has the code \"{network}\"; networks are listed by `networks`."
-            ))
-        })?;
+        super::network::referenced(db, network).await?;
     }
     let mut query = provider::Entity::find().order_by_asc(provider::Column::OdsCode);
     if let Some(nation) = filter.nation {
