@@ -10,6 +10,7 @@ mod m20261122_000001_create_organisations;
 mod m20261122_000002_create_calendar;
 mod m20261122_000003_create_audit_log;
 mod m20261122_000004_create_case_policy;
+mod m20261122_000005_make_audit_log_append_only;
 pub mod reference;
 
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_create_calendar::Migration),
             Box::new(m20261122_000003_create_audit_log::Migration),
             Box::new(m20261122_000004_create_case_policy::Migration),
+            Box::new(m20261122_000005_make_audit_log_append_only::Migration),
         ]
     }
 }

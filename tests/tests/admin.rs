@@ -1,6 +1,7 @@
 //! National administrators correct reference data; every change is validated, audited, and
 //! leaves the data as it was when refused.
 
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 use crate::on_both_databases;
@@ -9,6 +10,7 @@ use crate::support::{TestApp, error_codes};
 on_both_databases!(
     an_administrator_replaces_hubs_and_the_change_is_audited,
     invalid_hub_changes_are_refused_and_change_nothing,
+    the_database_refuses_to_change_or_delete_audit_entries,
     footprint_rows_are_validated,
     provider_contacts_are_replaced_and_validated,
     only_national_administrators_change_reference_data,
@@ -289,5 +291,32 @@ async fn only_national_administrators_change_reference_data(app: TestApp) {
         error_codes(&body),
         ["BAD_USER_INPUT"],
         "a partner cannot host: {body}"
+    );
+}
+
+/// Append-only is enforced by the database, not only by the API having no way to edit.
+async fn the_database_refuses_to_change_or_delete_audit_entries(app: TestApp) {
+    app.admin(
+        r#"mutation { setNetworkHost(input: { network: "WESSEX", odsCode: "RHU", reason: "host moved" }) { code } }"#,
+        json!({}),
+    )
+    .await;
+    for statement in [
+        "UPDATE audit_entries SET reason = 'rewritten'",
+        "DELETE FROM audit_entries",
+    ] {
+        let refused = app.state.db.execute_unprepared(statement).await;
+        assert!(refused.is_err(), "{statement} was allowed");
+    }
+    let audit = app
+        .admin(
+            "{ auditLog { totalCount edges { node { reason } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(audit["auditLog"]["totalCount"], 1);
+    assert_eq!(
+        audit["auditLog"]["edges"][0]["node"]["reason"],
+        "host moved"
     );
 }
