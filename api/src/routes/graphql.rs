@@ -125,6 +125,19 @@ fn authenticate(edge: &Edge, authorization: Option<&str>) -> Result<Viewer, AppE
     edge.verifier.verify(token)
 }
 
+/// The response media type and the authenticated caller, or the response refusing the request
+/// (406 when nothing acceptable is offered, 401 without a valid token).
+fn caller(req: &HttpRequest, edge: &Edge) -> Result<(MediaType, Viewer), Box<HttpResponse>> {
+    let media = negotiate(req).ok_or_else(|| Box::new(not_acceptable()))?;
+    let authorization = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let viewer =
+        authenticate(edge, authorization).map_err(|e| Box::new(unauthenticated(media, &e)))?;
+    Ok((media, viewer))
+}
+
 fn unauthenticated(media: MediaType, error: &AppError) -> HttpResponse {
     HttpResponse::build(StatusCode::UNAUTHORIZED)
         .insert_header((header::CONTENT_TYPE, media.content_type()))
@@ -167,17 +180,9 @@ fn params(mut map: Map<String, serde_json::Value>) -> Result<Params, String> {
 }
 
 pub async fn post(req: HttpRequest, body: web::Bytes, edge: web::Data<Edge>) -> HttpResponse {
-    let Some(media) = negotiate(&req) else {
-        return not_acceptable();
-    };
-    let viewer = match authenticate(
-        &edge,
-        req.headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok()),
-    ) {
-        Ok(v) => v,
-        Err(e) => return unauthenticated(media, &e),
+    let (media, viewer) = match caller(&req, &edge) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
     };
     let content_type = req
         .headers()
@@ -190,15 +195,14 @@ pub async fn post(req: HttpRequest, body: web::Bytes, edge: web::Data<Edge>) -> 
     let is_json = parts.next().as_deref() == Some("application/json");
     let utf8 = parts.all(|p| !p.starts_with("charset=") || p == "charset=utf-8");
     if !is_json || !utf8 {
-        return HttpResponse::UnsupportedMediaType()
-            .insert_header((header::CONTENT_TYPE, media.content_type()))
-            .body(
-                error_body(
-                    ErrorCode::BadUserInput,
-                    "Send the request as application/json (UTF-8).",
-                )
-                .to_string(),
-            );
+        return respond(
+            media,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            error_body(
+                ErrorCode::BadUserInput,
+                "Send the request as application/json (UTF-8).",
+            ),
+        );
     }
     let map = match serde_json::from_slice::<serde_json::Value>(&body) {
         Ok(serde_json::Value::Object(map)) => map,
@@ -244,17 +248,9 @@ pub async fn get(req: HttpRequest, edge: web::Data<Edge>, payload: web::Payload)
             HttpResponse::NotFound().finish()
         };
     }
-    let Some(media) = negotiate(&req) else {
-        return not_acceptable();
-    };
-    let viewer = match authenticate(
-        &edge,
-        req.headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok()),
-    ) {
-        Ok(v) => v,
-        Err(e) => return unauthenticated(media, &e),
+    let (media, viewer) = match caller(&req, &edge) {
+        Ok(caller) => caller,
+        Err(response) => return *response,
     };
     let mut map = Map::new();
     for (key, value) in query {
