@@ -12,7 +12,7 @@ pub async fn list(
     region: Option<&str>,
 ) -> AppResult<Vec<icb::Model>> {
     if let Some(region) = region {
-        super::region::check_exists(db, region).await?;
+        super::region::referenced(db, region).await?;
     }
     let mut query = icb::Entity::find().filter(in_force_on(
         icb::Column::ValidFrom,

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use chrono::{Days, NaiveDate};
 use entities::enums::MembershipRole;
-use entities::{network, network_footprint, network_membership, provider};
+use entities::{network, network_footprint, network_membership};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait,
@@ -139,7 +139,7 @@ pub async fn set_hubs(
     let txn = state.db.begin().await?;
     let network = get(&txn, network_code).await?;
     for code in &codes {
-        referenced_provider(&txn, code).await?;
+        super::provider::referenced(&txn, code).await?;
     }
     let host = host.or(network.host_provider_ods.clone());
     match &host {
@@ -261,7 +261,7 @@ pub async fn set_host(
     let today = state.clock.today();
     let txn = state.db.begin().await?;
     let network = get(&txn, network_code).await?;
-    referenced_provider(&txn, ods_code).await?;
+    super::provider::referenced(&txn, ods_code).await?;
     let is_hub = network_membership::Entity::find()
         .filter(network_membership::Column::NetworkCode.eq(network_code))
         .filter(network_membership::Column::ProviderOds.eq(ods_code))
@@ -438,13 +438,6 @@ pub async fn remove_footprint_row(
     )
     .await?;
     Ok(network)
-}
-
-async fn referenced_provider(db: &impl ConnectionTrait, ods: &str) -> AppResult<provider::Model> {
-    provider::Entity::find_by_id(ods.to_owned())
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::bad_input(format!("No provider has the ODS code \"{ods}\".")))
 }
 
 /// Ends a membership the day before `effective_from`; a row starting that very day is removed,

@@ -71,6 +71,14 @@ pub async fn get(db: &impl ConnectionTrait, ods: &str) -> AppResult<provider::Mo
         .ok_or_else(|| AppError::not_found("provider", ods))
 }
 
+/// Looks up a provider named inside an input.
+pub async fn referenced(db: &impl ConnectionTrait, ods: &str) -> AppResult<provider::Model> {
+    provider::Entity::find_by_id(ods.to_owned())
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::bad_input(format!("No provider has the ODS code \"{ods}\".")))
+}
+
 pub struct ContactChoice {
     pub role: ContactRole,
     pub name: String,

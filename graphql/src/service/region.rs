@@ -17,12 +17,14 @@ pub async fn get(db: &impl ConnectionTrait, code: &str) -> AppResult<region::Mod
         .ok_or_else(|| AppError::not_found("region", code))
 }
 
-/// Checks a region code used as a filter or a reference.
-pub async fn check_exists(db: &impl ConnectionTrait, code: &str) -> AppResult<()> {
-    match region::Entity::find_by_id(code.to_owned()).one(db).await? {
-        Some(_) => Ok(()),
-        None => Err(AppError::bad_input(format!(
-            "No region has the code \"{code}\"; regions are listed by `regions`."
-        ))),
-    }
+/// Looks up a region named inside an input or a filter.
+pub async fn referenced(db: &impl ConnectionTrait, code: &str) -> AppResult<region::Model> {
+    region::Entity::find_by_id(code.to_owned())
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            AppError::bad_input(format!(
+                "No region has the code \"{code}\"; regions are listed by `regions`."
+            ))
+        })
 }
