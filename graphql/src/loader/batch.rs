@@ -117,6 +117,18 @@ impl Loaders {
         Ok(self.load_many([key.clone()]).await?.remove(&key))
     }
 
+    /// A row another row refers to: `NOT_FOUND` naming `what` and the key when it is missing.
+    pub async fn load_required<K: Batch + AsRef<str>>(
+        &self,
+        key: K,
+        what: &str,
+    ) -> AppResult<K::Value> {
+        let code = key.as_ref().to_owned();
+        self.load_one(key)
+            .await?
+            .ok_or_else(|| AppError::not_found(what, &code))
+    }
+
     pub async fn load_many<K: Batch>(
         &self,
         keys: impl IntoIterator<Item = K>,

@@ -4,7 +4,6 @@ use entities::icb;
 use super::network::Network;
 use super::region::Region;
 use crate::dated::in_force;
-use crate::error::AppError;
 use crate::loader::{
     FootprintOfIcb, IcbByCode, NetworkByCode, PredecessorsOfIcb, RegionByCode, SuccessorsOfIcb,
 };
@@ -29,11 +28,9 @@ impl Icb {
     }
     async fn region(&self, ctx: &Context<'_>) -> Result<Region> {
         let region = loaders(ctx)
-            .load_one(RegionByCode(self.0.region_code.clone()))
+            .load_required(RegionByCode(self.0.region_code.clone()), "region")
             .await?;
-        Ok(Region(region.ok_or_else(|| {
-            AppError::not_found("region", &self.0.region_code)
-        })?))
+        Ok(Region(region))
     }
     /// First day the ICB exists.
     async fn valid_from(&self) -> Date {

@@ -7,7 +7,6 @@ use super::icb::Icb;
 use super::provider::Provider;
 use super::region::Region;
 use crate::dated::in_force;
-use crate::error::AppError;
 use crate::loader::{
     FootprintOfNetwork, IcbByCode, MembershipsOfNetwork, NetworkByCode, ProviderByOds, RegionByCode,
 };
@@ -29,11 +28,9 @@ impl Network {
     /// The NHS England region that leads the network and signs off its workplan.
     async fn lead_region(&self, ctx: &Context<'_>) -> Result<Region> {
         let region = loaders(ctx)
-            .load_one(RegionByCode(self.0.lead_region_code.clone()))
+            .load_required(RegionByCode(self.0.lead_region_code.clone()), "region")
             .await?;
-        Ok(Region(region.ok_or_else(|| {
-            AppError::not_found("region", &self.0.lead_region_code)
-        })?))
+        Ok(Region(region))
     }
     /// The provider hosting the network team (one of its hubs).
     async fn host(&self, ctx: &Context<'_>) -> Result<Option<Provider>> {
@@ -142,19 +139,15 @@ impl Membership {
     }
     async fn provider(&self, ctx: &Context<'_>) -> Result<Provider> {
         let provider = loaders(ctx)
-            .load_one(ProviderByOds(self.0.provider_ods.clone()))
+            .load_required(ProviderByOds(self.0.provider_ods.clone()), "provider")
             .await?;
-        Ok(Provider(provider.ok_or_else(|| {
-            AppError::not_found("provider", &self.0.provider_ods)
-        })?))
+        Ok(Provider(provider))
     }
     async fn network(&self, ctx: &Context<'_>) -> Result<Network> {
         let network = loaders(ctx)
-            .load_one(NetworkByCode(self.0.network_code.clone()))
+            .load_required(NetworkByCode(self.0.network_code.clone()), "network")
             .await?;
-        Ok(Network(network.ok_or_else(|| {
-            AppError::not_found("network", &self.0.network_code)
-        })?))
+        Ok(Network(network))
     }
 }
 
@@ -174,18 +167,14 @@ impl FootprintRow {
     }
     async fn icb(&self, ctx: &Context<'_>) -> Result<Icb> {
         let icb = loaders(ctx)
-            .load_one(IcbByCode(self.0.icb_code.clone()))
+            .load_required(IcbByCode(self.0.icb_code.clone()), "ICB")
             .await?;
-        Ok(Icb(icb.ok_or_else(|| {
-            AppError::not_found("ICB", &self.0.icb_code)
-        })?))
+        Ok(Icb(icb))
     }
     async fn network(&self, ctx: &Context<'_>) -> Result<Network> {
         let network = loaders(ctx)
-            .load_one(NetworkByCode(self.0.network_code.clone()))
+            .load_required(NetworkByCode(self.0.network_code.clone()), "network")
             .await?;
-        Ok(Network(network.ok_or_else(|| {
-            AppError::not_found("network", &self.0.network_code)
-        })?))
+        Ok(Network(network))
     }
 }
