@@ -10,6 +10,7 @@ use crate::support::{TestApp, error_codes};
 on_both_databases!(
     deadlines_match_an_independent_calendar_across_moved_and_one_off_holidays,
     an_administrator_adds_a_one_off_bank_holiday,
+    the_calendar_is_read_once_however_many_dates_are_asked,
     calendar_arguments_are_checked,
 );
 
@@ -136,4 +137,21 @@ async fn calendar_arguments_are_checked(app: TestApp) {
             "{query}: {body}"
         );
     }
+}
+
+async fn the_calendar_is_read_once_however_many_dates_are_asked(app: TestApp) {
+    let mut counts = Vec::new();
+    for fields in [1, 15] {
+        let aliases: String = (0..fields)
+            .map(|i| format!("d{i}: addWorkingDays(from: \"2026-12-01\", days: {i}) w{i}: isWorkingDay(date: \"2026-12-0{}\") ", 1 + i % 9))
+            .collect();
+        let before = app.statements();
+        app.admin(&format!("{{ calendar {{ {aliases} }} }}"), json!({}))
+            .await;
+        counts.push(app.statements() - before);
+    }
+    assert_eq!(
+        counts[0], counts[1],
+        "statements grew with the fields asked: {counts:?}"
+    );
 }

@@ -2,7 +2,10 @@ use async_graphql::{Context, Object, Result};
 use entities::bank_holiday;
 
 use crate::auth::viewer;
-use crate::error::AppError;
+use tokio::sync::OnceCell;
+
+use crate::calendar::WorkingCalendar;
+use crate::error::{AppError, AppResult};
 use crate::scalar::Date;
 use crate::service::calendar;
 use crate::state::state;
@@ -10,17 +13,27 @@ use crate::state::state;
 /// The longest limit the calendar computes, in working days (every stage limit is at most 25).
 pub const MAX_WORKING_DAYS: i32 = 260;
 
-/// Working days in England and Wales, as case deadlines count them.
-pub struct Calendar;
+/// Working days in England and Wales, as case deadlines count them. The holidays are read once
+/// per `calendar` selection, however many of its fields are asked for.
+#[derive(Default)]
+pub struct Calendar {
+    holidays: OnceCell<WorkingCalendar>,
+}
+
+impl Calendar {
+    async fn working(&self, ctx: &Context<'_>) -> AppResult<&WorkingCalendar> {
+        self.holidays
+            .get_or_try_init(|| calendar::working_calendar(&state(ctx).db))
+            .await
+    }
+}
 
 #[Object]
 impl Calendar {
     /// Monday to Friday and not a bank holiday.
     async fn is_working_day(&self, ctx: &Context<'_>, date: Date) -> Result<bool> {
         viewer(ctx)?;
-        Ok(calendar::working_calendar(&state(ctx).db)
-            .await?
-            .is_working_day(date.0))
+        Ok(self.working(ctx).await?.is_working_day(date.0))
     }
 
     /// The due date of a limit of `days` working days for something starting on `from`: `from` is
@@ -35,8 +48,9 @@ impl Calendar {
                     "days must be between 0 and {MAX_WORKING_DAYS}; got {days}."
                 ))
             })?;
-        let calendar = calendar::working_calendar(&state(ctx).db).await?;
-        let due = calendar
+        let due = self
+            .working(ctx)
+            .await?
             .add_working_days(from.0, days)
             .ok_or_else(|| AppError::bad_input("The date is out of range."))?;
         Ok(Date(due))

@@ -11,6 +11,6 @@ impl CalendarQuery {
     /// Working days and bank holidays in England and Wales.
     async fn calendar(&self, ctx: &Context<'_>) -> Result<Calendar> {
         viewer(ctx)?;
-        Ok(Calendar)
+        Ok(Calendar::default())
     }
 }
