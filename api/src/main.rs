@@ -6,10 +6,11 @@ use std::sync::Arc;
 use api::settings::Settings;
 use api::startup::{Application, StartOptions};
 use api::{db, keys};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use clap::{Parser, Subcommand};
+use graphql::AppState;
 use graphql::auth::token::parse_grant;
-use graphql::clock::SystemClock;
+use graphql::clock::{ManualClock, SystemClock};
 use std::sync::atomic::AtomicU64;
 
 #[derive(Parser)]
@@ -34,6 +35,14 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Run one pass of the case clock as of an instant: cases whose limits passed move on and
+    /// their letters go to the outbox (for catching up after an outage; `serve` runs the clock
+    /// itself).
+    Tick {
+        /// An RFC 3339 instant, e.g. 2026-12-01T09:00:00Z.
+        #[arg(long)]
+        at: String,
+    },
     /// Mint a development token (HS256; refused in production).
     Token {
         #[arg(long)]
@@ -152,6 +161,32 @@ async fn run(command: Command, settings: Settings) -> Result<(), api::startup::B
                 Duration::hours(hours),
             )?;
             println!("{token}");
+        }
+        Command::Tick { at } => {
+            let at = DateTime::parse_from_rfc3339(&at)
+                .map_err(|e| {
+                    format!("--at must be an RFC 3339 instant like 2026-12-01T09:00:00Z: {e}")
+                })?
+                .with_timezone(&Utc);
+            let conn = db::connect(
+                &settings.database_url,
+                settings.db_pool_size,
+                Arc::new(AtomicU64::new(0)),
+            )
+            .await?;
+            db::migrate_up(&conn).await?;
+            let state = AppState::new(
+                conn,
+                Arc::new(ManualClock::new(at)),
+                settings.mail_identity(),
+            );
+            let report = graphql::service::case::tick(&state)
+                .await
+                .map_err(|e| e.message().to_owned())?;
+            println!(
+                "tick at {at}: {} reminded (stage 7), {} closed as non-compliant, {} flagged overdue, {} skipped",
+                report.reminded, report.non_compliant, report.flagged_overdue, report.skipped
+            );
         }
         Command::Schema => {}
     }

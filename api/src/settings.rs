@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use graphql::SchemaOptions;
+use graphql::outbox::MailSettings;
+use graphql::state::MailIdentity;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -47,6 +49,14 @@ pub struct Settings {
     pub db_pool_size: u32,
     /// HTTP worker threads; `None` means one per core.
     pub workers: Option<usize>,
+    /// The portal's address for people; letters link to it.
+    pub public_url: String,
+    /// The mail dispatcher; `None` keeps letters in the outbox (they are sent once it is set).
+    pub mail: Option<MailSettings>,
+    /// The sender of letters (also names the Message-ID domain).
+    pub mail_from: String,
+    /// How often the case clock runs; `None` disables it (tests drive it themselves).
+    pub clock_interval: Option<Duration>,
 }
 
 pub const DEV_ISSUER: &str = "spinal-portal-dev";
@@ -76,9 +86,29 @@ impl Settings {
             })?),
             None => None,
         };
+        let bind = var("PORTAL_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let mail_from = var("PORTAL_MAIL_FROM").unwrap_or_else(|| "spinal-portal@localhost".into());
+        let mail = var("PORTAL_SMTP_URL").map(|smtp_url| MailSettings {
+            smtp_url,
+            from: mail_from.clone(),
+            redirect: var("PORTAL_MAIL_REDIRECT"),
+            retry_base: Duration::from_secs(5),
+            retry_max: Duration::from_secs(15 * 60),
+            lease: Duration::from_secs(120),
+            smtp_timeout: Duration::from_secs(30),
+            batch: 50,
+            poll: Duration::from_secs(5),
+        });
         let settings = Settings {
+            public_url: var("PORTAL_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}")),
+            mail,
+            mail_from,
+            clock_interval: match number("PORTAL_CLOCK_INTERVAL_SECS", 60)? {
+                0 => None,
+                secs => Some(Duration::from_secs(secs)),
+            },
             database_url,
-            bind: var("PORTAL_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            bind,
             environment,
             data_dir,
             jwt: JwtSettings {
@@ -130,10 +160,35 @@ impl Settings {
                 return Err("production needs PORTAL_JWT_ISSUER and PORTAL_JWT_AUDIENCE".into());
             }
         }
+        if let Some(mail) = &self.mail {
+            match (self.environment, &mail.redirect) {
+                (Environment::Production, Some(_)) => {
+                    return Err("PORTAL_MAIL_REDIRECT is for non-production environments; production sends letters to their addressees".into());
+                }
+                (Environment::Development, None) => {
+                    return Err("outside production every letter goes to PORTAL_MAIL_REDIRECT, so no message reaches a real regulator; set it with PORTAL_SMTP_URL".into());
+                }
+                _ => {}
+            }
+        } else if self.environment == Environment::Production {
+            return Err("production needs PORTAL_SMTP_URL: regulator letters must go out".into());
+        }
         if self.db_pool_size < 2 {
             return Err("PORTAL_DB_POOL_SIZE must be at least 2".into());
         }
         Ok(())
+    }
+
+    /// What letters say about where they come from.
+    pub fn mail_identity(&self) -> MailIdentity {
+        MailIdentity {
+            public_url: self.public_url.clone(),
+            domain: self
+                .mail_from
+                .rsplit_once('@')
+                .map_or("localhost", |(_, domain)| domain.trim_end_matches('>'))
+                .to_owned(),
+        }
     }
 
     pub fn is_production(&self) -> bool {

@@ -9,7 +9,7 @@ use std::time::Instant;
 use actix_web::dev::{Server, Service};
 use actix_web::{App, HttpServer, web};
 use graphql::clock::Clock;
-use graphql::events::EventBus;
+use graphql::outbox::Dispatcher;
 use graphql::{AppState, Portal};
 
 use crate::routes::graphql::{self as graphql_routes, Edge};
@@ -56,9 +56,15 @@ impl Application {
         }
         let dev_secret = keys::dev_secret(settings, true)?;
         let verifier = Arc::new(keys::verifier(settings, dev_secret.as_ref())?);
-        let events = EventBus::new(db.get_database_backend());
-        events.listen(&db).await?;
-        let state = AppState { db, clock, events };
+        let state = AppState::new(db, clock, settings.mail_identity());
+        state.events.listen(&state.db).await?;
+        if let Some(mail) = &settings.mail {
+            let dispatcher = Dispatcher::new(state.db.clone(), state.writes.clone(), mail.clone())?;
+            tokio::spawn(dispatcher.run(state.outbox.clone()));
+        }
+        if let Some(interval) = settings.clock_interval {
+            tokio::spawn(run_clock(state.clone(), interval));
+        }
         let edge = web::Data::new(Edge {
             portal: Portal::new(state.clone(), &settings.schema),
             verifier,
@@ -118,5 +124,17 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// The case clock: moves cases whose limits passed without a human (issue 3 §3). Instances
+/// sharing PostgreSQL may all run it: each case moves once, the others get a version conflict.
+async fn run_clock(state: AppState, interval: std::time::Duration) {
+    loop {
+        match graphql::service::case::tick(&state).await {
+            Ok(report) => tracing::debug!(?report, "case clock pass"),
+            Err(e) => tracing::error!(error = e.message(), "the case clock's pass failed"),
+        }
+        tokio::time::sleep(interval).await;
     }
 }

@@ -84,3 +84,92 @@ pub enum MailCondition {
     #[sea_orm(string_value = "IF_REGULATOR_INFORMED")]
     IfRegulatorInformed,
 }
+
+/// Where a case is in its process (DOMAIN.md §4; seed 000, Tables 1-2). Stage 1 has two steps:
+/// the registry examines, then (case to answer) waits for the HQIP Associate Director.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CaseStep {
+    /// Category 3 implant concern: reported to the ODEP spine members for review.
+    #[sea_orm(string_value = "ODEP_REVIEW")]
+    OdepReview,
+    #[sea_orm(string_value = "EXAMINING")]
+    Examining,
+    #[sea_orm(string_value = "AWAITING_NEXT_STEPS")]
+    AwaitingNextSteps,
+    #[sea_orm(string_value = "REQUEST_DUE")]
+    RequestDue,
+    #[sea_orm(string_value = "AWAITING_RESPONSE")]
+    AwaitingResponse,
+    #[sea_orm(string_value = "REVIEWING_RESPONSE")]
+    ReviewingResponse,
+    #[sea_orm(string_value = "CONFIRMING")]
+    Confirming,
+    #[sea_orm(string_value = "AWAITING_ACKNOWLEDGEMENT")]
+    AwaitingAcknowledgement,
+    #[sea_orm(string_value = "REMINDED")]
+    Reminded,
+    #[sea_orm(string_value = "CLOSED")]
+    Closed,
+}
+
+/// How a case ended.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CaseOutcome {
+    /// Categories 1 and 2: referred to the Trust's own processes, not escalated (seed 000).
+    #[sea_orm(string_value = "REFERRED_TO_TRUST")]
+    ReferredToTrust,
+    /// Stage 1 or 4: records revised, details recorded.
+    #[sea_orm(string_value = "NO_CASE_TO_ANSWER")]
+    NoCaseToAnswer,
+    /// Stage 1: the HQIP Associate Director agreed escalation is not warranted.
+    #[sea_orm(string_value = "ESCALATION_NOT_WARRANTED")]
+    EscalationNotWarranted,
+    /// Stage 6 or 7: the CEO acknowledged, confirming a local review.
+    #[sea_orm(string_value = "ACKNOWLEDGED")]
+    Acknowledged,
+    /// Stage 7: no acknowledgement; non-compliance notified.
+    #[sea_orm(string_value = "NON_COMPLIANT")]
+    NonCompliant,
+    /// Category 3 implant: ODEP found the concern not genuine.
+    #[sea_orm(string_value = "IMPLANT_CONCERN_NOT_CONFIRMED")]
+    ImplantConcernNotConfirmed,
+    /// Category 3 implant: confirmed genuine, the MHRA informed.
+    #[sea_orm(string_value = "MHRA_INFORMED")]
+    MhraInformed,
+}
+
+/// Stage 4 "case to answer" grounds (seed 000, Tables 1-2, stage 4).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CaseGround {
+    #[sea_orm(string_value = "STILL_A_CONCERN")]
+    StillAConcern,
+    #[sea_orm(string_value = "DATA_ACCURATE")]
+    DataAccurate,
+    #[sea_orm(string_value = "NO_RESPONSE")]
+    NoResponse,
+}
+
+/// Delivery state of an outbox message.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MailState {
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    #[sea_orm(string_value = "SENT")]
+    Sent,
+}

@@ -3,11 +3,17 @@
 
 pub mod audit_entry;
 pub mod bank_holiday;
+pub mod case;
+pub mod case_action;
+pub mod case_conflict;
+pub mod case_decision;
+pub mod case_event;
 pub mod case_mail_rule;
 pub mod case_stage;
 pub mod enums;
 pub mod icb;
 pub mod icb_succession;
+pub mod mail_outbox;
 pub mod network;
 pub mod network_footprint;
 pub mod network_membership;

@@ -31,6 +31,7 @@ const CHANNEL: &str = "portal_events";
 #[serde(tag = "type")]
 pub enum Event {
     OrganisationChanged(OrganisationChange),
+    CaseChanged(CaseChange),
 }
 
 /// Which kind of reference row changed.
@@ -50,6 +51,32 @@ pub struct OrganisationChange {
     /// The network code or provider ODS code changed.
     pub key: String,
     pub audit_entry_id: i64,
+    pub at: DateTime<Utc>,
+}
+
+/// What happened to a case.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CaseChangeKind {
+    Opened,
+    StageChanged,
+    Closed,
+}
+
+/// A case opened, changed stage or closed (issue 3 §6). Names no individual; subscribers
+/// receive it only if the case is in their scope (`CaseReach::access`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CaseChange {
+    pub kind: CaseChangeKind,
+    pub reference: String,
+    pub provider_ods: Option<String>,
+    /// The provider's network when the case opened.
+    pub network_code: Option<String>,
+    pub from_stage: Option<i32>,
+    pub to_stage: Option<i32>,
+    /// The highest stage reached (commissioners and scoped integrations hear from stage 5).
+    pub reached_stage: i32,
+    pub due_on: Option<chrono::NaiveDate>,
+    pub outcome: Option<entities::enums::CaseOutcome>,
     pub at: DateTime<Utc>,
 }
 

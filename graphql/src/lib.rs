@@ -12,6 +12,7 @@ pub mod input;
 pub mod loader;
 pub mod mutation;
 pub mod object;
+pub mod outbox;
 pub mod pagination;
 pub mod portal;
 pub mod query;

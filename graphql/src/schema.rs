@@ -4,14 +4,16 @@
 use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use crate::mutation::{
-    calendar::CalendarMutation, network::NetworkMutation, policy::PolicyMutation,
-    provider::ProviderMutation,
+    calendar::CalendarMutation, case::CaseMutation, network::NetworkMutation,
+    policy::PolicyMutation, provider::ProviderMutation,
 };
 use crate::query::{
-    audit::AuditQuery, calendar::CalendarQuery, icb::IcbQuery, network::NetworkQuery,
-    policy::PolicyQuery, provider::ProviderQuery, region::RegionQuery, viewer::ViewerQuery,
+    audit::AuditQuery, calendar::CalendarQuery, case::CaseQuery, icb::IcbQuery,
+    network::NetworkQuery, policy::PolicyQuery, provider::ProviderQuery, region::RegionQuery,
+    viewer::ViewerQuery,
 };
 use crate::state::AppState;
+use crate::subscription::case::CaseSubscription;
 use crate::subscription::organisation::OrganisationSubscription;
 
 #[derive(MergedObject, Default)]
@@ -24,6 +26,7 @@ pub struct QueryRoot(
     AuditQuery,
     CalendarQuery,
     PolicyQuery,
+    CaseQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -32,10 +35,11 @@ pub struct MutationRoot(
     ProviderMutation,
     CalendarMutation,
     PolicyMutation,
+    CaseMutation,
 );
 
 #[derive(MergedSubscription, Default)]
-pub struct SubscriptionRoot(OrganisationSubscription);
+pub struct SubscriptionRoot(OrganisationSubscription, CaseSubscription);
 
 pub type PortalSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 

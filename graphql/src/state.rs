@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseBackend, DatabaseConnection};
+use tokio::sync::{Mutex, MutexGuard, Notify};
 
 use crate::clock::Clock;
 use crate::events::EventBus;
@@ -12,6 +13,50 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub clock: Arc<dyn Clock>,
     pub events: EventBus,
+    pub mail: MailIdentity,
+    /// Serialises read-then-write transactions on SQLite (see `WriteLock`).
+    pub writes: WriteLock,
+    /// Woken when a transition commits mail, so the dispatcher sends it at once.
+    pub outbox: Arc<Notify>,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>, mail: MailIdentity) -> Self {
+        AppState {
+            events: EventBus::new(db.get_database_backend()),
+            db,
+            clock,
+            mail,
+            writes: WriteLock::default(),
+            outbox: Arc::new(Notify::new()),
+        }
+    }
+}
+
+/// What letters say about where they come from.
+#[derive(Debug, Clone)]
+pub struct MailIdentity {
+    /// The portal's address for people, e.g. `https://spinal-portal.example.nhs.uk`: letters
+    /// point there for data and analyses instead of carrying them.
+    pub public_url: String,
+    /// The right-hand side of every Message-ID.
+    pub domain: String,
+}
+
+/// SQLite allows one writer, and a transaction that read before another committed cannot write
+/// at all (`SQLITE_BUSY`): case transitions and the mail dispatcher take this lock, so the loser
+/// of a race reads the winner's version and gets `CONFLICT` instead of an internal error. PostgreSQL needs no lock (the version check in the
+/// `UPDATE` decides), and several instances share it.
+#[derive(Clone, Default)]
+pub struct WriteLock(Arc<Mutex<()>>);
+
+impl WriteLock {
+    pub async fn lock(&self, db: &DatabaseConnection) -> Option<MutexGuard<'_, ()>> {
+        match db.get_database_backend() {
+            DatabaseBackend::Sqlite => Some(self.0.lock().await),
+            _ => None,
+        }
+    }
 }
 
 use async_graphql::Context;

@@ -11,6 +11,7 @@ mod m20261122_000002_create_calendar;
 mod m20261122_000003_create_audit_log;
 mod m20261122_000004_create_case_policy;
 mod m20261122_000005_make_audit_log_append_only;
+mod m20261122_000006_create_cases;
 pub mod reference;
 
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_create_audit_log::Migration),
             Box::new(m20261122_000004_create_case_policy::Migration),
             Box::new(m20261122_000005_make_audit_log_append_only::Migration),
+            Box::new(m20261122_000006_create_cases::Migration),
         ]
     }
 }

@@ -13,16 +13,18 @@ use crate::support::TestApp;
 
 on_both_databases!(the_graphql_over_http_audit_passes_without_errors_or_warnings);
 
-fn audit_dir() -> PathBuf {
+pub fn audit_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("http-audit")
 }
 
 /// Installs the suite once per test run: both database variants ask, and two concurrent
 /// `npm ci` runs would remove each other's files.
-fn install_suite() {
+pub fn install_suite() {
     static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
     let result = INSTALLED.get_or_init(|| {
-        if audit_dir().join("node_modules/graphql-http").exists() {
+        if audit_dir().join("node_modules/graphql-http").exists()
+            && audit_dir().join("node_modules/graphql-ws").exists()
+        {
             return Ok(());
         }
         let status = Command::new("npm")

@@ -99,7 +99,7 @@ async fn reference_data_loads_once_and_a_second_start_changes_nothing(kind: Db) 
         30 + 14 * 3 + 2,
         "hubs, synthetic partners and Welsh units"
     );
-    let clock = Arc::new(graphql::clock::FixedClock(support::now()));
+    let clock = Arc::new(graphql::clock::ManualClock::new(support::now()));
     let settings = support::settings(&app.database_url);
     let _again = api::startup::Application::build(
         &settings,

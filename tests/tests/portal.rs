@@ -6,6 +6,7 @@ mod support;
 mod admin;
 mod authentication;
 mod calendar;
+mod cases;
 mod contacts;
 mod hardening;
 mod http_audit;

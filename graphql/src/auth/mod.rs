@@ -168,6 +168,13 @@ impl Viewer {
         self.grants.iter().any(|g| roles.contains(&g.role))
     }
 
+    /// Holds `role` for exactly this organisation (or for everything).
+    pub fn holds(&self, role: Role, scope: &GrantScope) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.role == role && (g.scope == *scope || g.scope == GrantScope::All))
+    }
+
     /// Fails with `FORBIDDEN` unless the caller holds one of `roles`.
     pub fn require_any(&self, roles: &[Role], to_do: &str) -> AppResult<()> {
         if self.has_any_role(roles) {

@@ -115,6 +115,48 @@ pub struct Scope {
     pub contacts_everywhere: bool,
     /// Providers whose named contacts the caller may read.
     pub contact_providers: BTreeSet<String>,
+    /// Which cases the caller reads (issue 3 §6, §8).
+    pub cases: CaseReach,
+}
+
+/// How much of a case a caller reads: everything, or everything but named individuals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CaseAccess {
+    WithoutPeople,
+    Full,
+}
+
+/// The cases a caller reaches (DOMAIN.md §3 and §4).
+#[derive(Debug, Default, Clone)]
+pub struct CaseReach {
+    /// Every case, at this access (registry, HQIP and national roles; unscoped integrations).
+    pub everywhere: Option<CaseAccess>,
+    /// Cases about these providers, in full (the provider's Lead Clinician and CEO).
+    pub providers: BTreeSet<String>,
+    /// Cases about these providers once they reach stage 5, without named individuals (ICB
+    /// commissioners and integrations scoped to an ICB or network: their networks' providers).
+    pub providers_from_stage_5: BTreeSet<String>,
+}
+
+/// The stage from which commissioners and scoped integrations see a case (issue 3 §6).
+pub const WATCHED_FROM_STAGE: i32 = 5;
+
+impl CaseReach {
+    /// What the caller reads of a case about `provider` (None for an implant) that has reached
+    /// `reached_stage`.
+    pub fn access(&self, provider: Option<&str>, reached_stage: i32) -> Option<CaseAccess> {
+        let mut best = self.everywhere;
+        if let Some(provider) = provider {
+            if self.providers.contains(provider) {
+                best = Some(CaseAccess::Full);
+            } else if reached_stage >= WATCHED_FROM_STAGE
+                && self.providers_from_stage_5.contains(provider)
+            {
+                best = best.max(Some(CaseAccess::WithoutPeople));
+            }
+        }
+        best
+    }
 }
 
 impl Scope {
@@ -140,6 +182,18 @@ impl Scope {
                 .collect()
         };
         for grant in &viewer.grants {
+            let case_access = match grant.role {
+                Role::NationalAdmin
+                | Role::RegistryAnalyst
+                | Role::RegistryClinicalLead
+                | Role::HqipAssociateDirector => Some(CaseAccess::Full),
+                Role::NationalViewer => Some(CaseAccess::WithoutPeople),
+                Role::Integration if grant.scope == GrantScope::All => {
+                    Some(CaseAccess::WithoutPeople)
+                }
+                _ => None,
+            };
+            scope.cases.everywhere = scope.cases.everywhere.max(case_access);
             if NATIONAL_REACH.contains(&grant.role) || grant.scope == GrantScope::All {
                 scope.everything = true;
                 continue;
@@ -169,7 +223,12 @@ impl Scope {
                 GrantScope::Icb(icb) => {
                     let icbs = BTreeSet::from([icb.clone()]);
                     let networks = networks_serving(&icbs);
-                    scope.providers.extend(members_of(&networks));
+                    let members = members_of(&networks);
+                    scope
+                        .cases
+                        .providers_from_stage_5
+                        .extend(members.iter().cloned());
+                    scope.providers.extend(members);
                     scope.networks.extend(networks);
                     if map.icbs.iter().any(|(i, _)| i == icb) {
                         scope.icbs.extend(icbs);
@@ -178,6 +237,12 @@ impl Scope {
                 GrantScope::Network(network) => {
                     let networks = BTreeSet::from([network.clone()]);
                     let members = members_of(&networks);
+                    if grant.role == Role::Integration {
+                        scope
+                            .cases
+                            .providers_from_stage_5
+                            .extend(members.iter().cloned());
+                    }
                     if grant.role == Role::NetworkManager {
                         scope.contact_providers.extend(members.iter().cloned());
                     }
@@ -192,6 +257,9 @@ impl Scope {
                 }
                 // A provider reaches itself and its network.
                 GrantScope::Provider(provider) => {
+                    if matches!(grant.role, Role::ProviderLeadClinician | Role::ProviderCeo) {
+                        scope.cases.providers.insert(provider.clone());
+                    }
                     scope.providers.insert(provider.clone());
                     scope.contact_providers.insert(provider.clone());
                     scope.networks.extend(

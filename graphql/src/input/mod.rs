@@ -1,6 +1,7 @@
 //! GraphQL input types.
 
 pub mod calendar;
+pub mod case;
 pub mod network;
 pub mod policy;
 pub mod provider;

@@ -9,9 +9,11 @@ mod batch;
 use std::collections::HashMap;
 use std::hash::Hash;
 
+use entities::enums::Nation;
 use entities::{
-    icb, icb_succession, network, network_footprint, network_membership, provider,
-    provider_contact, region,
+    case_action, case_conflict, case_decision, case_event, case_stage, icb, icb_succession,
+    mail_outbox, network, network_footprint, network_membership, provider, provider_contact,
+    region,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
@@ -272,5 +274,78 @@ impl Batch for ContactsOfProvider {
         Ok(grouped(rows, |m| {
             ContactsOfProvider(m.provider_ods.clone())
         }))
+    }
+}
+
+/// The children of one case, by case id.
+macro_rules! case_key {
+    ($(#[$doc:meta])* $name:ident, $entity:ident, $order:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $name(pub i32);
+
+        impl Batch for $name {
+            type Value = Vec<$entity::Model>;
+            async fn load(
+                db: &DatabaseConnection,
+                keys: Vec<Self>,
+            ) -> AppResult<HashMap<Self, Self::Value>> {
+                let rows = $entity::Entity::find()
+                    .filter($entity::Column::CaseId.is_in(keys.iter().map(|k| k.0)))
+                    .order_by_asc($order)
+                    .all(db)
+                    .await?;
+                Ok(grouped(rows, |m| $name(m.case_id)))
+            }
+        }
+    };
+}
+
+case_key!(/// A case's history, oldest first.
+    HistoryOfCase, case_event, case_event::Column::Id);
+case_key!(/// The stage-5 decisions on a case.
+    DecisionsOfCase, case_decision, case_decision::Column::DeciderRole);
+case_key!(/// Conflicts of interest declared on a case.
+    ConflictsOfCase, case_conflict, case_conflict::Column::DeclaredAt);
+case_key!(/// Actions agreed on a case.
+    ActionsOfCase, case_action, case_action::Column::Id);
+case_key!(/// A case's correspondence, oldest first.
+    LettersOfCase, mail_outbox, mail_outbox::Column::Id);
+
+/// The bank-holiday calendar, read once per wave whoever asks (days remaining on each case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Holidays;
+
+impl Batch for Holidays {
+    type Value = std::sync::Arc<crate::calendar::WorkingCalendar>;
+    async fn load(
+        db: &DatabaseConnection,
+        _keys: Vec<Self>,
+    ) -> AppResult<HashMap<Self, Self::Value>> {
+        let calendar = crate::service::calendar::working_calendar(db).await?;
+        Ok(HashMap::from([(Holidays, std::sync::Arc::new(calendar))]))
+    }
+}
+
+/// One stage of one policy version: `(jurisdiction, version, stage)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PolicyStage(pub Nation, pub i32, pub i32);
+
+impl Batch for PolicyStage {
+    type Value = case_stage::Model;
+    async fn load(
+        db: &DatabaseConnection,
+        keys: Vec<Self>,
+    ) -> AppResult<HashMap<Self, Self::Value>> {
+        let versions: Vec<i32> = keys.iter().map(|k| k.1).collect();
+        let rows = case_stage::Entity::find()
+            .filter(case_stage::Column::Version.is_in(versions))
+            .all(db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|m| (PolicyStage(m.jurisdiction, m.version, m.stage), m))
+            .filter(|(k, _)| keys.contains(k))
+            .collect())
     }
 }

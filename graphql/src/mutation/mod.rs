@@ -1,6 +1,7 @@
 //! Mutation roots, one per domain noun, merged in `schema`.
 
 pub mod calendar;
+pub mod case;
 pub mod network;
 pub mod policy;
 pub mod provider;

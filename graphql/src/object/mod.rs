@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod case;
 pub mod icb;
 pub mod network;
 pub mod policy;

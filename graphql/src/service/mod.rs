@@ -3,7 +3,9 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod case;
 pub mod icb;
+pub mod letter;
 pub mod network;
 pub mod policy;
 pub mod provider;

@@ -1,3 +1,4 @@
 //! Subscription roots, one per domain noun, merged in `schema`.
 
+pub mod case;
 pub mod organisation;

@@ -26,6 +26,7 @@ impl OrganisationSubscription {
                 loop {
                     match events.recv().await {
                         Ok(Event::OrganisationChanged(change)) => return Some((change, events)),
+                        Ok(_) => {}
                         Err(RecvError::Lagged(missed)) => {
                             tracing::warn!(missed, "a subscriber fell behind and missed events")
                         }

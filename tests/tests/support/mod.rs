@@ -6,6 +6,8 @@
 //! PostgreSQL variants say so loudly and pass, unless `PORTAL_TEST_REQUIRE_POSTGRES=1` (CI).
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -15,7 +17,7 @@ use api::settings::{Environment, JwtSettings, Secret, Settings};
 use api::startup::{Application, StartOptions};
 use chrono::{TimeZone, Utc};
 use graphql::auth::token::{TokenIssuer, parse_grant};
-use graphql::clock::FixedClock;
+use graphql::clock::ManualClock;
 use graphql::{AppState, SchemaOptions};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
@@ -259,11 +261,17 @@ pub fn settings(database_url: &str) -> Settings {
         max_body_bytes: 64 * 1024,
         db_pool_size: 4,
         workers: Some(1),
+        public_url: "https://portal.test".into(),
+        mail: None,
+        mail_from: "spinal-portal@portal.test".into(),
+        clock_interval: None,
     }
 }
 
 pub struct TestApp {
     pub address: String,
+    /// The server's clock: tests move it to walk a case through its deadlines.
+    pub clock: Arc<ManualClock>,
     pub client: reqwest::Client,
     pub state: AppState,
     statements: Arc<AtomicU64>,
@@ -293,19 +301,17 @@ pub async fn spawn_another_instance(first: &TestApp) -> TestApp {
 }
 
 async fn start(settings: Settings) -> TestApp {
-    let app = Application::build(
-        &settings,
-        Arc::new(FixedClock(now())),
-        StartOptions { demo: true },
-    )
-    .await
-    .expect("the portal starts");
+    let clock = Arc::new(ManualClock::new(now()));
+    let app = Application::build(&settings, clock.clone(), StartOptions { demo: true })
+        .await
+        .expect("the portal starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
     let statements = app.statement_counter();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
+        clock,
         client: reqwest::Client::new(),
         state,
         statements,
@@ -341,6 +347,28 @@ impl TestApp {
                 chrono::Duration::hours(1),
             )
             .unwrap()
+    }
+
+    /// A token for a named person (`sub`) holding `grants`.
+    pub fn token_as(&self, sub: &str, name: &str, grants: &[&str]) -> String {
+        let grants: Vec<_> = grants.iter().map(|g| parse_grant(g).unwrap()).collect();
+        self.issuer
+            .mint(
+                sub,
+                name,
+                Some(&format!("{sub}@example.org")),
+                &grants,
+                Utc::now(),
+                chrono::Duration::hours(1),
+            )
+            .unwrap()
+    }
+
+    /// POSTs an operation with `token`; expects HTTP 200.
+    pub async fn query_with(&self, token: &str, query: &str, variables: Value) -> Value {
+        let (status, body) = self.post(Some(token), query, variables).await;
+        assert_eq!(status, 200, "unexpected status; body: {body}");
+        body
     }
 
     /// POSTs an operation; returns the status and body, whatever they are.

@@ -1,0 +1,703 @@
+//! Cause-for-concern cases as the API shows them. Named individuals (the registry lead, who
+//! recorded each step, deciders, declarants, action owners, addressees, the Lead Clinician's
+//! words) are hidden from callers who read cases without people (`NATIONAL_VIEWER`, ICB
+//! commissioners, integrations): `null` plus `FORBIDDEN` on the field (issue 3 §8).
+
+use async_graphql::{Context, Enum, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entities::{case, case_action, case_conflict, case_decision, case_event, mail_outbox};
+use serde_json::{Value, json};
+
+use super::Nation;
+use super::provider::Provider;
+use crate::auth::scope::CaseAccess;
+use crate::error::AppError;
+use crate::events::{CaseChange, CaseChangeKind};
+use crate::loader::{
+    ActionsOfCase, ConflictsOfCase, DecisionsOfCase, HistoryOfCase, Holidays, LettersOfCase,
+    PolicyStage, ProviderByOds,
+};
+use crate::scalar::Date;
+use crate::service::case::{EvidenceLink, Plan};
+use crate::service::letter::Addressee;
+use crate::state::{loaders, state};
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entities::enums::CaseStep")]
+pub enum CaseStep {
+    OdepReview,
+    Examining,
+    AwaitingNextSteps,
+    RequestDue,
+    AwaitingResponse,
+    ReviewingResponse,
+    Confirming,
+    AwaitingAcknowledgement,
+    Reminded,
+    Closed,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entities::enums::CaseOutcome")]
+pub enum CaseOutcome {
+    ReferredToTrust,
+    NoCaseToAnswer,
+    EscalationNotWarranted,
+    Acknowledged,
+    NonCompliant,
+    ImplantConcernNotConfirmed,
+    MhraInformed,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entities::enums::CaseGround")]
+pub enum CaseGround {
+    StillAConcern,
+    DataAccurate,
+    NoResponse,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entities::enums::MailState")]
+pub enum MailState {
+    Pending,
+    Sent,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+}
+
+/// A person named on a case.
+#[derive(SimpleObject, Clone)]
+pub struct CasePerson {
+    pub sub: Option<String>,
+    pub name: String,
+    pub email: Option<String>,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct Evidence {
+    pub label: String,
+    pub url: String,
+}
+
+/// The HQIP Associate Director's agreed next steps.
+#[derive(SimpleObject)]
+pub struct CasePlan {
+    pub omitted_stages: Vec<i32>,
+    pub shortened_limits: Vec<StageLimit>,
+}
+
+#[derive(SimpleObject)]
+pub struct StageLimit {
+    pub stage: i32,
+    pub working_days: i32,
+}
+
+fn hidden() -> AppError {
+    AppError::forbidden("Named individuals on cases are not shown to your role.")
+}
+
+/// A case, as one caller may read it.
+pub struct Case {
+    pub model: case::Model,
+    pub access: CaseAccess,
+}
+
+impl Case {
+    fn people(&self) -> Result<(), AppError> {
+        match self.access {
+            CaseAccess::Full => Ok(()),
+            CaseAccess::WithoutPeople => Err(hidden()),
+        }
+    }
+
+    fn is_open(&self) -> bool {
+        self.model.step != entities::enums::CaseStep::Closed
+    }
+}
+
+#[Object]
+impl Case {
+    /// e.g. `CFC-2026-0007`.
+    async fn reference(&self) -> &str {
+        &self.model.reference
+    }
+    /// Increases with every change; pass it back as `expectedVersion`.
+    async fn version(&self) -> i32 {
+        self.model.version
+    }
+    /// 1 single case record; 2 cluster of cases; 3 emerging aggregate data; 4 PROMs/PREMs.
+    async fn category(&self) -> i32 {
+        self.model.category
+    }
+    async fn provider(&self, ctx: &Context<'_>) -> Result<Option<Provider>> {
+        let Some(ods) = &self.model.provider_ods else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)
+            .load_one(ProviderByOds(ods.clone()))
+            .await?
+            .map(Provider))
+    }
+    /// The implant of a category 3 implant concern.
+    async fn implant(&self) -> Option<&str> {
+        self.model.implant.as_deref()
+    }
+    /// The provider's network when the case opened.
+    async fn network_code(&self) -> Option<&str> {
+        self.model.network_code.as_deref()
+    }
+    /// England (Table 1) or Wales (Table 2).
+    async fn jurisdiction(&self) -> Nation {
+        self.model.jurisdiction.into()
+    }
+    /// The policy version the case runs under, for its whole life.
+    async fn policy_version(&self) -> i32 {
+        self.model.policy_version
+    }
+    /// 1-7; null on the implant path and for cases closed on opening.
+    async fn stage(&self) -> Option<i32> {
+        self.model.stage
+    }
+    /// The highest stage reached.
+    async fn reached_stage(&self) -> i32 {
+        self.model.reached_stage
+    }
+    async fn step(&self) -> CaseStep {
+        self.model.step.into()
+    }
+    /// What the current stage asks, from the case's policy version.
+    async fn stage_action(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let Some(stage) = self.model.stage.filter(|_| self.is_open()) else {
+            return Ok(None);
+        };
+        let key = PolicyStage(self.model.jurisdiction, self.model.policy_version, stage);
+        Ok(loaders(ctx).load_one(key).await?.map(|s| s.action))
+    }
+    async fn open(&self) -> bool {
+        self.is_open()
+    }
+    async fn outcome(&self) -> Option<CaseOutcome> {
+        self.model.outcome.map(Into::into)
+    }
+    async fn summary(&self) -> &str {
+        &self.model.summary
+    }
+    async fn evidence(&self) -> Vec<Evidence> {
+        serde_json::from_value::<Vec<EvidenceLink>>(self.model.evidence.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| Evidence {
+                label: e.label,
+                url: e.url,
+            })
+            .collect()
+    }
+    async fn stage_started_on(&self) -> Date {
+        self.model.stage_started_on.into()
+    }
+    /// The current stage's due date (end of day, Europe/London); null when closed.
+    async fn due_on(&self) -> Option<Date> {
+        self.model.due_on.map(Into::into)
+    }
+    /// Working days from today to the due date: 0 on the due date, negative once overdue.
+    async fn days_remaining(&self, ctx: &Context<'_>) -> Result<Option<i32>> {
+        let Some(due) = self.model.due_on else {
+            return Ok(None);
+        };
+        let calendar = loaders(ctx)
+            .load_one(Holidays)
+            .await?
+            .ok_or_else(|| AppError::not_found("calendar", "holidays"))?;
+        let days = calendar.working_days_between(state(ctx).clock.today(), due);
+        Ok(Some(i32::try_from(days).unwrap_or(i32::MIN)))
+    }
+    /// The due date has passed (today, Europe/London, is after it).
+    async fn overdue(&self, ctx: &Context<'_>) -> bool {
+        self.model
+            .due_on
+            .is_some_and(|due| state(ctx).clock.today() > due)
+    }
+    async fn urgent(&self) -> bool {
+        self.model.urgent
+    }
+    /// The registry lead (or an urgent case's nominated lead).
+    async fn lead(&self) -> Result<Option<CasePerson>> {
+        self.people()?;
+        Ok(self.model.lead_name.clone().map(|name| CasePerson {
+            sub: self.model.lead_sub.clone(),
+            name,
+            email: self.model.lead_email.clone(),
+        }))
+    }
+    async fn plan(&self) -> CasePlan {
+        let plan = Plan::of(&self.model);
+        CasePlan {
+            omitted_stages: plan.omitted.into_iter().collect(),
+            shortened_limits: plan
+                .limits
+                .into_iter()
+                .map(|(stage, working_days)| StageLimit {
+                    stage,
+                    working_days,
+                })
+                .collect(),
+        }
+    }
+    /// The Lead Clinician's written response (stage 3).
+    async fn response(&self) -> Result<Option<&str>> {
+        self.people()?;
+        Ok(self.model.response.as_deref())
+    }
+    /// Stage 3's limit passed with no response.
+    async fn no_response(&self) -> bool {
+        self.model.no_response
+    }
+    /// The stage-4 ground for a case to answer.
+    async fn ground(&self) -> Option<CaseGround> {
+        self.model.ground.map(Into::into)
+    }
+    async fn telephone_call_recorded_at(&self) -> Option<DateTime<Utc>> {
+        self.model.call_recorded_at
+    }
+    /// The joint stage-5 decision, once the confirmation went out.
+    async fn regulator_informed(&self) -> Option<bool> {
+        self.model.regulator_informed
+    }
+    async fn opened_at(&self) -> DateTime<Utc> {
+        self.model.opened_at
+    }
+    async fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.model.closed_at
+    }
+    /// Every step taken, oldest first.
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<CaseHistoryEntry>> {
+        Ok(self
+            .history_rows(ctx)
+            .await?
+            .into_iter()
+            .map(|model| CaseHistoryEntry {
+                model,
+                access: self.access,
+            })
+            .collect())
+    }
+    /// The two halves of the stage-5 decision on informing the regulator.
+    async fn regulator_decisions(&self, ctx: &Context<'_>) -> Result<Vec<RegulatorDecision>> {
+        let rows = loaders(ctx)
+            .load_one(DecisionsOfCase(self.model.id))
+            .await?
+            .unwrap_or_default();
+        Ok(rows
+            .into_iter()
+            .map(|model| RegulatorDecision {
+                model,
+                access: self.access,
+            })
+            .collect())
+    }
+    /// Conflicts of interest declared on the case.
+    async fn conflicts(&self, ctx: &Context<'_>) -> Result<Option<Vec<DeclaredConflict>>> {
+        self.people()?;
+        let rows = loaders(ctx)
+            .load_one(ConflictsOfCase(self.model.id))
+            .await?
+            .unwrap_or_default();
+        Ok(Some(rows.into_iter().map(DeclaredConflict).collect()))
+    }
+    async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<CaseAction>> {
+        let rows = loaders(ctx)
+            .load_one(ActionsOfCase(self.model.id))
+            .await?
+            .unwrap_or_default();
+        Ok(rows
+            .into_iter()
+            .map(|model| CaseAction {
+                model,
+                access: self.access,
+            })
+            .collect())
+    }
+    /// Every letter the case called for, with its delivery state.
+    async fn correspondence(&self, ctx: &Context<'_>) -> Result<Vec<Letter>> {
+        Ok(self
+            .letter_rows(ctx)
+            .await?
+            .into_iter()
+            .map(|model| Letter {
+                model,
+                access: self.access,
+            })
+            .collect())
+    }
+    /// The whole history as an audit trail: JSON (the case, its history, decisions, actions and
+    /// correspondence) or CSV (one row per history entry). Without named individuals for callers
+    /// who may not see them.
+    async fn export(&self, ctx: &Context<'_>, format: ExportFormat) -> Result<String> {
+        let people = self.access == CaseAccess::Full;
+        let history = self.history_rows(ctx).await?;
+        match format {
+            ExportFormat::Csv => {
+                let mut out =
+                    String::from("at,actor,action,from_stage,to_stage,rationale,detail\n");
+                for h in history {
+                    let fields = [
+                        h.at.to_rfc3339(),
+                        if people {
+                            h.actor_name.clone()
+                        } else {
+                            String::new()
+                        },
+                        h.action.clone(),
+                        h.from_stage.map(|s| s.to_string()).unwrap_or_default(),
+                        h.to_stage.map(|s| s.to_string()).unwrap_or_default(),
+                        h.rationale.clone().unwrap_or_default(),
+                        h.detail.map(|d| d.to_string()).unwrap_or_default(),
+                    ];
+                    let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+                    out.push_str(&row.join(","));
+                    out.push('\n');
+                }
+                Ok(out)
+            }
+            ExportFormat::Json => {
+                let letters = self.letter_rows(ctx).await?;
+                let decisions = loaders(ctx)
+                    .load_one(DecisionsOfCase(self.model.id))
+                    .await?
+                    .unwrap_or_default();
+                let actions = loaders(ctx)
+                    .load_one(ActionsOfCase(self.model.id))
+                    .await?
+                    .unwrap_or_default();
+                let m = &self.model;
+                let document = json!({
+                    "reference": m.reference,
+                    "category": m.category,
+                    "provider": m.provider_ods,
+                    "implant": m.implant,
+                    "jurisdiction": m.jurisdiction,
+                    "policyVersion": m.policy_version,
+                    "stage": m.stage,
+                    "step": m.step,
+                    "outcome": m.outcome,
+                    "summary": m.summary,
+                    "evidence": m.evidence,
+                    "openedAt": m.opened_at,
+                    "closedAt": m.closed_at,
+                    "regulatorInformed": m.regulator_informed,
+                    "history": history.iter().map(|h| json!({
+                        "at": h.at,
+                        "actor": people.then(|| h.actor_name.clone()),
+                        "action": h.action,
+                        "fromStage": h.from_stage,
+                        "toStage": h.to_stage,
+                        "rationale": h.rationale,
+                        "detail": h.detail,
+                    })).collect::<Vec<_>>(),
+                    "regulatorDecisions": decisions.iter().map(|d| json!({
+                        "role": d.decider_role,
+                        "decider": people.then(|| d.decider_name.clone()),
+                        "informRegulator": d.inform_regulator,
+                        "rationale": d.rationale,
+                        "at": d.decided_at,
+                    })).collect::<Vec<_>>(),
+                    "actions": actions.iter().map(|a| json!({
+                        "description": a.description,
+                        "owner": people.then(|| a.owner_name.clone()),
+                        "dueOn": a.due_on,
+                        "updates": if people { a.updates.clone() } else { Value::Null },
+                        "closingConfirmation": a.closing_confirmation,
+                        "closedAt": a.closed_at,
+                    })).collect::<Vec<_>>(),
+                    "correspondence": letters.iter().map(|l| json!({
+                        "messageId": l.message_id,
+                        "stage": l.stage,
+                        "event": l.event,
+                        "subject": l.subject,
+                        "recipients": if people { l.recipients.clone() } else { Value::Null },
+                        "justification": l.justification,
+                        "state": l.state,
+                        "attempts": l.attempts,
+                        "sentAt": l.sent_at,
+                    })).collect::<Vec<_>>(),
+                });
+                Ok(serde_json::to_string_pretty(&document).map_err(AppError::internal)?)
+            }
+        }
+    }
+}
+
+impl Case {
+    async fn history_rows(&self, ctx: &Context<'_>) -> Result<Vec<case_event::Model>> {
+        Ok(loaders(ctx)
+            .load_one(HistoryOfCase(self.model.id))
+            .await?
+            .unwrap_or_default())
+    }
+
+    async fn letter_rows(&self, ctx: &Context<'_>) -> Result<Vec<mail_outbox::Model>> {
+        Ok(loaders(ctx)
+            .load_one(LettersOfCase(self.model.id))
+            .await?
+            .unwrap_or_default())
+    }
+}
+
+/// Quotes a CSV field when it needs it (RFC 4180).
+fn csv_field(field: &str) -> String {
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_owned()
+    }
+}
+
+pub struct CaseHistoryEntry {
+    model: case_event::Model,
+    access: CaseAccess,
+}
+
+#[Object]
+impl CaseHistoryEntry {
+    async fn at(&self) -> DateTime<Utc> {
+        self.model.at
+    }
+    /// Who acted (`Portal clock` when a limit passed).
+    async fn actor(&self) -> Result<Option<CasePerson>> {
+        if self.access != CaseAccess::Full {
+            return Err(hidden().into());
+        }
+        Ok(Some(CasePerson {
+            sub: Some(self.model.actor_sub.clone()),
+            name: self.model.actor_name.clone(),
+            email: None,
+        }))
+    }
+    async fn action(&self) -> &str {
+        &self.model.action
+    }
+    async fn from_stage(&self) -> Option<i32> {
+        self.model.from_stage
+    }
+    async fn to_stage(&self) -> Option<i32> {
+        self.model.to_stage
+    }
+    async fn rationale(&self) -> Option<&str> {
+        self.model.rationale.as_deref()
+    }
+    /// Structured detail (finding, ground, plan, decision) as JSON text.
+    async fn detail(&self) -> Option<String> {
+        self.model.detail.as_ref().map(Value::to_string)
+    }
+}
+
+pub struct RegulatorDecision {
+    model: case_decision::Model,
+    access: CaseAccess,
+}
+
+#[Object]
+impl RegulatorDecision {
+    /// `HQIP_ASSOCIATE_DIRECTOR` or `REGISTRY_CLINICAL_LEAD`.
+    async fn role(&self) -> &str {
+        &self.model.decider_role
+    }
+    async fn decider(&self) -> Result<Option<CasePerson>> {
+        if self.access != CaseAccess::Full {
+            return Err(hidden().into());
+        }
+        Ok(Some(CasePerson {
+            sub: Some(self.model.decider_sub.clone()),
+            name: self.model.decider_name.clone(),
+            email: None,
+        }))
+    }
+    async fn inform_regulator(&self) -> bool {
+        self.model.inform_regulator
+    }
+    async fn rationale(&self) -> &str {
+        &self.model.rationale
+    }
+    async fn decided_at(&self) -> DateTime<Utc> {
+        self.model.decided_at
+    }
+}
+
+pub struct DeclaredConflict(case_conflict::Model);
+
+#[Object]
+impl DeclaredConflict {
+    async fn user(&self) -> CasePerson {
+        CasePerson {
+            sub: Some(self.0.user_sub.clone()),
+            name: self.0.user_name.clone(),
+            email: None,
+        }
+    }
+    async fn statement(&self) -> &str {
+        &self.0.statement
+    }
+    async fn declared_at(&self) -> DateTime<Utc> {
+        self.0.declared_at
+    }
+}
+
+pub struct CaseAction {
+    pub model: case_action::Model,
+    pub access: CaseAccess,
+}
+
+#[derive(SimpleObject, serde::Deserialize)]
+pub struct ActionUpdate {
+    pub at: DateTime<Utc>,
+    pub note: String,
+}
+
+#[Object]
+impl CaseAction {
+    async fn id(&self) -> i32 {
+        self.model.id
+    }
+    async fn description(&self) -> &str {
+        &self.model.description
+    }
+    async fn owner_name(&self) -> Result<Option<&str>> {
+        if self.access != CaseAccess::Full {
+            return Err(hidden().into());
+        }
+        Ok(Some(&self.model.owner_name))
+    }
+    async fn due_on(&self) -> Date {
+        self.model.due_on.into()
+    }
+    /// Progress updates, oldest first.
+    async fn updates(&self) -> Vec<ActionUpdate> {
+        serde_json::from_value(self.model.updates.clone()).unwrap_or_default()
+    }
+    async fn closing_confirmation(&self) -> Option<&str> {
+        self.model.closing_confirmation.as_deref()
+    }
+    async fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.model.closed_at
+    }
+}
+
+/// A letter the case called for.
+pub struct Letter {
+    model: mail_outbox::Model,
+    access: CaseAccess,
+}
+
+#[derive(SimpleObject)]
+pub struct LetterRecipient {
+    /// `LEAD_CLINICIAN`, `CEO`, `MEDICAL_DIRECTOR`, `CQC`, `NHS_IMPROVEMENT`, `WELSH_GOVERNMENT`,
+    /// `MHRA` or `ODEP`.
+    pub party: String,
+    /// `TO` or `CC`.
+    pub kind: String,
+    pub address: String,
+}
+
+#[Object]
+impl Letter {
+    async fn message_id(&self) -> &str {
+        &self.model.message_id
+    }
+    async fn stage(&self) -> Option<i32> {
+        self.model.stage
+    }
+    async fn event(&self) -> &str {
+        &self.model.event
+    }
+    async fn subject(&self) -> &str {
+        &self.model.subject
+    }
+    /// Addressees (named people's addresses: hidden from callers without people).
+    async fn recipients(&self) -> Result<Option<Vec<LetterRecipient>>> {
+        if self.access != CaseAccess::Full {
+            return Err(hidden().into());
+        }
+        let list: Vec<Addressee> =
+            serde_json::from_value(self.model.recipients.clone()).map_err(AppError::internal)?;
+        Ok(Some(
+            list.into_iter()
+                .map(|a| LetterRecipient {
+                    party: serde_json::to_value(a.party)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    kind: format!("{:?}", a.kind).to_uppercase(),
+                    address: a.address,
+                })
+                .collect(),
+        ))
+    }
+    /// Parties only (no addresses): who the letter went to, for every reader.
+    async fn parties(&self) -> Result<Vec<String>> {
+        let list: Vec<Addressee> =
+            serde_json::from_value(self.model.recipients.clone()).map_err(AppError::internal)?;
+        Ok(list
+            .into_iter()
+            .filter_map(|a| serde_json::to_value(a.party).ok())
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect())
+    }
+    /// Why a regulator received it (disclosures only).
+    async fn justification(&self) -> Option<&str> {
+        self.model.justification.as_deref()
+    }
+    async fn state(&self) -> MailState {
+        self.model.state.into()
+    }
+    async fn attempts(&self) -> i32 {
+        self.model.attempts
+    }
+    async fn last_error(&self) -> Option<&str> {
+        self.model.last_error.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.model.created_at
+    }
+    async fn sent_at(&self) -> Option<DateTime<Utc>> {
+        self.model.sent_at
+    }
+}
+
+/// A case event for subscribers: no named individuals.
+pub struct CaseEvent(pub CaseChange);
+
+#[Object]
+impl CaseEvent {
+    async fn kind(&self) -> CaseChangeKind {
+        self.0.kind
+    }
+    async fn reference(&self) -> &str {
+        &self.0.reference
+    }
+    async fn provider_ods(&self) -> Option<&str> {
+        self.0.provider_ods.as_deref()
+    }
+    async fn network_code(&self) -> Option<&str> {
+        self.0.network_code.as_deref()
+    }
+    async fn from_stage(&self) -> Option<i32> {
+        self.0.from_stage
+    }
+    async fn to_stage(&self) -> Option<i32> {
+        self.0.to_stage
+    }
+    async fn due_on(&self) -> Option<Date> {
+        self.0.due_on.map(Into::into)
+    }
+    async fn outcome(&self) -> Option<CaseOutcome> {
+        self.0.outcome.map(Into::into)
+    }
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+}

@@ -1,0 +1,45 @@
+use async_graphql::{Context, Result, Subscription};
+use futures_util::Stream;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::auth::scope::scope;
+use crate::auth::viewer;
+use crate::events::Event;
+use crate::object::case::CaseEvent;
+use crate::state::state;
+
+#[derive(Default)]
+pub struct CaseSubscription;
+
+#[Subscription]
+impl CaseSubscription {
+    /// Cases opened, changing stage and closed, as they commit, for cases in your scope only
+    /// (as `cases` reads them: commissioners and scoped integrations from stage 5). On
+    /// PostgreSQL every instance's subscribers hear of every change once.
+    async fn case_changed(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = CaseEvent>> {
+        viewer(ctx)?;
+        let reach = scope(ctx).await?.cases.clone();
+        let events = state(ctx).events.subscribe();
+        Ok(futures_util::stream::unfold(
+            (events, reach),
+            |(mut events, reach)| async move {
+                loop {
+                    match events.recv().await {
+                        Ok(Event::CaseChanged(change))
+                            if reach
+                                .access(change.provider_ods.as_deref(), change.reached_stage)
+                                .is_some() =>
+                        {
+                            return Some((CaseEvent(change), (events, reach)));
+                        }
+                        Ok(_) => {}
+                        Err(RecvError::Lagged(missed)) => {
+                            tracing::warn!(missed, "a subscriber fell behind and missed events")
+                        }
+                        Err(RecvError::Closed) => return None,
+                    }
+                }
+            },
+        ))
+    }
+}

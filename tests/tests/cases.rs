@@ -1,0 +1,1260 @@
+//! Cause-for-concern cases end to end over HTTP, with the real dispatcher delivering to a real
+//! SMTP listener (seed 000, Tables 1 and 2).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use graphql::outbox::{Dispatcher, MailSettings};
+use serde_json::{Value, json};
+
+use crate::on_both_databases;
+use crate::support::smtp::SmtpSink;
+use crate::support::{self, Db, TestApp, error_codes};
+
+on_both_databases!(
+    invalid_and_unauthorised_transitions_change_nothing,
+    two_people_acting_at_once_one_wins,
+    people_on_cases_are_hidden_from_viewers_and_commissioners,
+    a_declared_conflict_blocks_decisions_and_the_decision_needs_two_people,
+    categories_1_and_2_are_referred_and_implants_go_to_odep,
+);
+
+pub const REDIRECT: &str = "redirect@portal.test";
+pub const ENGLISH: &str = "ZZ011";
+pub const WELSH: &str = "ZZW01";
+const CASE: &str = "reference version stage step outcome open dueOn overdue daysRemaining";
+
+pub fn mail_settings(sink: &SmtpSink) -> MailSettings {
+    MailSettings {
+        smtp_url: sink.url(),
+        from: "spinal-portal@portal.test".into(),
+        redirect: Some(REDIRECT.into()),
+        retry_base: Duration::from_millis(100),
+        retry_max: Duration::from_millis(500),
+        lease: Duration::from_secs(2),
+        smtp_timeout: Duration::from_secs(2),
+        batch: 50,
+        poll: Duration::from_millis(100),
+    }
+}
+
+/// The portal with its dispatcher sending to `sink`.
+async fn spawn_with_mail(kind: Db, sink: &SmtpSink) -> Option<TestApp> {
+    let database = support::migrated_database(kind).await?;
+    let mut settings = support::settings(&database.url);
+    settings.mail = Some(mail_settings(sink));
+    Some(support::spawn_with(database, settings).await)
+}
+
+/// People acting on cases. Each has a distinct `sub`.
+pub struct People {
+    pub analyst: String,
+    pub hqip: String,
+    pub clinical_lead: String,
+    pub admin: String,
+}
+
+impl People {
+    pub fn new(app: &TestApp) -> People {
+        People {
+            analyst: app.token_as("analyst", "Registry Analyst", &["REGISTRY_ANALYST"]),
+            hqip: app.token_as(
+                "hqip-ad",
+                "HQIP Associate Director",
+                &["HQIP_ASSOCIATE_DIRECTOR"],
+            ),
+            clinical_lead: app.token_as(
+                "registry-cl",
+                "Registry Clinical Lead",
+                &["REGISTRY_CLINICAL_LEAD"],
+            ),
+            admin: app.token_as("admin", "Administrator", &["NATIONAL_ADMIN"]),
+        }
+    }
+}
+
+pub fn lead_clinician(app: &TestApp, ods: &str) -> String {
+    app.token_as(
+        &format!("lc-{ods}"),
+        "Lead Clinician",
+        &[&format!("PROVIDER_LEAD_CLINICIAN:{ods}")],
+    )
+}
+
+pub fn ceo(app: &TestApp, ods: &str) -> String {
+    app.token_as(
+        &format!("ceo-{ods}"),
+        "CEO",
+        &[&format!("PROVIDER_CEO:{ods}")],
+    )
+}
+
+/// Runs mutation `name` with `input`; returns the whole response body.
+pub async fn act(app: &TestApp, token: &str, name: &str, input_type: &str, input: Value) -> Value {
+    let query = format!("mutation($input: {input_type}!) {{ {name}(input: $input) {{ {CASE} }} }}");
+    app.query_with(token, &query, json!({ "input": input }))
+        .await
+}
+
+/// Runs mutation `name` and expects success; returns the case.
+pub async fn ok(app: &TestApp, token: &str, name: &str, input_type: &str, input: Value) -> Value {
+    let body = act(app, token, name, input_type, input).await;
+    assert!(body.get("errors").is_none(), "{name} failed: {body}");
+    body["data"][name].clone()
+}
+
+pub async fn open(app: &TestApp, people: &People, ods: &str, category: i32) -> Value {
+    ok(
+        app,
+        &people.analyst,
+        "openCase",
+        "OpenCaseInput",
+        json!({
+            "providerOds": ods,
+            "category": category,
+            "summary": "Outlier on the 30-day readmission indicator, 2026 Q2.",
+            "evidence": [{ "label": "Funnel plot, 2026 Q2", "url": "https://portal.test/indicators/readmission/2026Q2" }]
+        }),
+    )
+    .await
+}
+
+fn step_input(case: &Value, note: Option<&str>) -> Value {
+    json!({ "reference": case["reference"], "expectedVersion": case["version"], "note": note })
+}
+
+pub async fn find_case_to_answer(app: &TestApp, people: &People, case: &Value) -> Value {
+    let case = ok(
+        app,
+        &people.analyst,
+        "recordFinding",
+        "RecordFindingInput",
+        json!({ "reference": case["reference"], "expectedVersion": case["version"], "finding": "CASE_TO_ANSWER", "rationale": "Data complete and valid; the outlier stands." }),
+    )
+    .await;
+    assert_eq!(case["step"], "AWAITING_NEXT_STEPS");
+    let case = ok(
+        app,
+        &people.hqip,
+        "agreeNextSteps",
+        "AgreeNextStepsInput",
+        json!({ "reference": case["reference"], "expectedVersion": case["version"], "escalate": true, "rationale": "Escalate as the table sets out." }),
+    )
+    .await;
+    assert_eq!(case["stage"], 2);
+    case
+}
+
+/// Moves the server's clock to `at` and runs one pass of the case clock.
+pub async fn tick_at(app: &TestApp, at: DateTime<Utc>) -> graphql::service::case::TickReport {
+    app.clock.set(at);
+    graphql::service::case::tick(&app.state).await.unwrap()
+}
+
+/// Noon (UTC) on the day after `date`.
+fn day_after(date: &Value) -> DateTime<Utc> {
+    let date: chrono::NaiveDate = date.as_str().unwrap().parse().unwrap();
+    date.succ_opt()
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap()
+        .and_utc()
+}
+
+/// Opens a case and takes it to stage 6: no response at stage 3, case to answer at 4, call,
+/// joint decision `inform`, confirmation.
+async fn to_stage_6(app: &TestApp, people: &People, ods: &str, inform: bool) -> Value {
+    let case = open(app, people, ods, 4).await;
+    let case = find_case_to_answer(app, people, &case).await;
+    let case = ok(
+        app,
+        &people.analyst,
+        "sendRequest",
+        "CaseStepInput",
+        step_input(&case, None),
+    )
+    .await;
+    assert_eq!(case["stage"], 3);
+    // Too early to record no response.
+    let early = act(
+        app,
+        &people.analyst,
+        "recordNoResponse",
+        "CaseStepInput",
+        step_input(&case, Some("None received.")),
+    )
+    .await;
+    assert_eq!(error_codes(&early), ["BAD_USER_INPUT"], "{early}");
+    app.clock.set(day_after(&case["dueOn"]));
+    let case = ok(
+        app,
+        &people.analyst,
+        "recordNoResponse",
+        "CaseStepInput",
+        step_input(&case, Some("No response within 25 working days.")),
+    )
+    .await;
+    assert_eq!(case["stage"], 4);
+    let case = ok(
+        app,
+        &people.analyst,
+        "recordFinding",
+        "RecordFindingInput",
+        json!({ "reference": case["reference"], "expectedVersion": case["version"], "finding": "CASE_TO_ANSWER", "ground": "NO_RESPONSE", "rationale": "No response was received." }),
+    )
+    .await;
+    assert_eq!(case["stage"], 5);
+    // The confirmation cannot precede the call.
+    let early = act(
+        app,
+        &people.analyst,
+        "sendConfirmation",
+        "CaseStepInput",
+        step_input(&case, None),
+    )
+    .await;
+    assert_eq!(error_codes(&early), ["BAD_USER_INPUT"], "{early}");
+    let case = ok(
+        app,
+        &people.analyst,
+        "recordTelephoneCall",
+        "CaseStepInput",
+        step_input(&case, Some("Spoke to the Lead Clinician.")),
+    )
+    .await;
+    let mut case = case;
+    for token in [&people.hqip, &people.clinical_lead] {
+        case = ok(
+            app,
+            token,
+            "decideRegulatorNotification",
+            "DecideRegulatorNotificationInput",
+            json!({ "reference": case["reference"], "expectedVersion": case["version"], "informRegulator": inform, "rationale": "Persistent outlier with no engagement." }),
+        )
+        .await;
+    }
+    let case = ok(
+        app,
+        &people.analyst,
+        "sendConfirmation",
+        "CaseStepInput",
+        step_input(&case, None),
+    )
+    .await;
+    assert_eq!(case["stage"], 6);
+    assert_eq!(case["step"], "AWAITING_ACKNOWLEDGEMENT");
+    case
+}
+
+async fn acknowledge(app: &TestApp, ods: &str, case: &Value) -> Value {
+    ok(
+        app,
+        &ceo(app, ods),
+        "acknowledgeConcern",
+        "AcknowledgeInput",
+        json!({ "reference": case["reference"], "expectedVersion": case["version"], "localReviewConfirmed": true }),
+    )
+    .await
+}
+
+async fn reload(app: &TestApp, people: &People, reference: &Value) -> Value {
+    let body = app
+        .query_with(
+            &people.analyst,
+            &format!("query($r: String!) {{ case(reference: $r) {{ {CASE} }} }}"),
+            json!({ "r": reference }),
+        )
+        .await;
+    body["data"]["case"].clone()
+}
+
+/// `(event, [to parties], [cc parties])` of each letter of a case, oldest first.
+async fn letters(
+    app: &TestApp,
+    people: &People,
+    reference: &Value,
+) -> Vec<(String, Vec<String>, Vec<String>)> {
+    let body = app
+        .query_with(
+            &people.analyst,
+            "query($r: String!) { case(reference: $r) { correspondence { event recipients { party kind } } } }",
+            json!({ "r": reference }),
+        )
+        .await;
+    body["data"]["case"]["correspondence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let parties = |kind: &str| -> Vec<String> {
+                l["recipients"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|r| r["kind"] == kind)
+                    .map(|r| r["party"].as_str().unwrap().to_owned())
+                    .collect()
+            };
+            (
+                l["event"].as_str().unwrap().to_owned(),
+                parties("TO"),
+                parties("CC"),
+            )
+        })
+        .collect()
+}
+
+fn letter(event: &str, to: &[&str], cc: &[&str]) -> (String, Vec<String>, Vec<String>) {
+    (
+        event.to_owned(),
+        to.iter().map(|s| (*s).to_owned()).collect(),
+        cc.iter().map(|s| (*s).to_owned()).collect(),
+    )
+}
+
+/// Every scenario of issue 3 for England and for Wales, each letter's recipients exact, and at
+/// the end every letter delivered once, to the redirect address only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scenarios_sqlite() {
+    scenarios(Db::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scenarios_postgres() {
+    scenarios(Db::Postgres).await
+}
+
+async fn scenarios(kind: Db) {
+    let sink = SmtpSink::start().await;
+    let Some(app) = spawn_with_mail(kind, &sink).await else {
+        return;
+    };
+    let people = People::new(&app);
+    for (ods, regulator, others) in [
+        (ENGLISH, vec!["CQC"], vec!["WELSH_GOVERNMENT"]),
+        (
+            WELSH,
+            vec!["WELSH_GOVERNMENT"],
+            vec!["CQC", "NHS_IMPROVEMENT"],
+        ),
+    ] {
+        let wales = ods == WELSH;
+        let mut references = Vec::new();
+
+        // Closed at stage 1: no case to answer, no letters.
+        let case = open(&app, &people, ods, 4).await;
+        assert_eq!(case["stage"], 1);
+        let closed = ok(
+            &app,
+            &people.analyst,
+            "recordFinding",
+            "RecordFindingInput",
+            json!({ "reference": case["reference"], "expectedVersion": case["version"], "finding": "NO_CASE_TO_ANSWER", "rationale": "Coding error; data revised." }),
+        )
+        .await;
+        assert_eq!(closed["outcome"], "NO_CASE_TO_ANSWER");
+        assert!(letters(&app, &people, &case["reference"]).await.is_empty());
+        references.push(case["reference"].clone());
+
+        // Closed at stage 4: the response clears it.
+        let case = open(&app, &people, ods, 4).await;
+        let case = find_case_to_answer(&app, &people, &case).await;
+        let case = ok(
+            &app,
+            &people.analyst,
+            "sendRequest",
+            "CaseStepInput",
+            step_input(&case, None),
+        )
+        .await;
+        let case = ok(
+            &app,
+            &lead_clinician(&app, ods),
+            "submitResponse",
+            "SubmitResponseInput",
+            json!({ "reference": case["reference"], "expectedVersion": case["version"], "response": "The cohort was miscoded; corrected data attached in the portal." }),
+        )
+        .await;
+        assert_eq!(case["stage"], 4);
+        let case = ok(
+            &app,
+            &people.analyst,
+            "recordFinding",
+            "RecordFindingInput",
+            json!({ "reference": case["reference"], "expectedVersion": case["version"], "finding": "NO_CASE_TO_ANSWER", "rationale": "Re-analysis clears it." }),
+        )
+        .await;
+        assert_eq!(case["outcome"], "NO_CASE_TO_ANSWER");
+        assert_eq!(
+            letters(&app, &people, &case["reference"]).await,
+            [
+                letter(
+                    "REQUEST_SENT",
+                    &["LEAD_CLINICIAN"],
+                    &["CEO", "MEDICAL_DIRECTOR"]
+                ),
+                letter(
+                    "NO_CASE_TO_ANSWER",
+                    &["LEAD_CLINICIAN"],
+                    &["CEO", "MEDICAL_DIRECTOR"]
+                ),
+            ]
+        );
+        references.push(case["reference"].clone());
+
+        // No response at stage 3 → stage 5 (regulator informed) → acknowledged at 6.
+        let case = to_stage_6(&app, &people, ods, true).await;
+        let case = acknowledge(&app, ods, &case).await;
+        assert_eq!(case["outcome"], "ACKNOWLEDGED");
+        assert_eq!(
+            letters(&app, &people, &case["reference"]).await,
+            [
+                letter(
+                    "REQUEST_SENT",
+                    &["LEAD_CLINICIAN"],
+                    &["CEO", "MEDICAL_DIRECTOR"]
+                ),
+                letter(
+                    "CONFIRMATION_SENT",
+                    &["CEO"],
+                    &["LEAD_CLINICIAN", "MEDICAL_DIRECTOR"]
+                ),
+                letter("CONFIRMATION_SENT", &regulator, &[]),
+                letter("ACKNOWLEDGED", &regulator, &[]),
+            ]
+        );
+        references.push(case["reference"].clone());
+
+        // Not acknowledged → reminder at 7 → acknowledged (regulator not informed at stage 5).
+        let case = to_stage_6(&app, &people, ods, false).await;
+        let report = tick_at(&app, day_after(&case["dueOn"])).await;
+        assert_eq!(report.reminded, 1, "{report:?}");
+        let case = reload(&app, &people, &case["reference"]).await;
+        assert_eq!(case["stage"], 7);
+        let case = acknowledge(&app, ods, &case).await;
+        assert_eq!(case["outcome"], "ACKNOWLEDGED");
+        assert_eq!(
+            letters(&app, &people, &case["reference"]).await,
+            [
+                letter(
+                    "REQUEST_SENT",
+                    &["LEAD_CLINICIAN"],
+                    &["CEO", "MEDICAL_DIRECTOR"]
+                ),
+                letter(
+                    "CONFIRMATION_SENT",
+                    &["CEO"],
+                    &["LEAD_CLINICIAN", "MEDICAL_DIRECTOR"]
+                ),
+                letter("REMINDER_SENT", &["CEO"], &regulator),
+            ]
+        );
+        references.push(case["reference"].clone());
+
+        // Not acknowledged → reminder → non-compliance, without a human.
+        let case = to_stage_6(&app, &people, ods, true).await;
+        tick_at(&app, day_after(&case["dueOn"])).await;
+        let reminded = reload(&app, &people, &case["reference"]).await;
+        // A second pass the same day does nothing more.
+        assert_eq!(tick_at(&app, day_after(&case["dueOn"])).await.reminded, 0);
+        let report = tick_at(&app, day_after(&reminded["dueOn"])).await;
+        assert_eq!(report.non_compliant, 1, "{report:?}");
+        let case = reload(&app, &people, &case["reference"]).await;
+        assert_eq!(case["outcome"], "NON_COMPLIANT");
+        assert_eq!(case["open"], false);
+        let notice: &[&str] = if wales {
+            &["WELSH_GOVERNMENT"]
+        } else {
+            &["CQC", "NHS_IMPROVEMENT"]
+        };
+        assert_eq!(
+            letters(&app, &people, &case["reference"]).await,
+            [
+                letter(
+                    "REQUEST_SENT",
+                    &["LEAD_CLINICIAN"],
+                    &["CEO", "MEDICAL_DIRECTOR"]
+                ),
+                letter(
+                    "CONFIRMATION_SENT",
+                    &["CEO"],
+                    &["LEAD_CLINICIAN", "MEDICAL_DIRECTOR"]
+                ),
+                letter("CONFIRMATION_SENT", &regulator, &[]),
+                letter("REMINDER_SENT", &["CEO"], &regulator),
+                letter("NON_COMPLIANCE", notice, &[]),
+            ]
+        );
+        references.push(case["reference"].clone());
+
+        // A Welsh case never mails the CQC or NHS Improvement, an English one never the Welsh
+        // Government.
+        for reference in &references {
+            for (_, to, cc) in letters(&app, &people, reference).await {
+                for party in to.iter().chain(&cc) {
+                    assert!(!others.contains(&party.as_str()), "{reference}: {party}");
+                }
+            }
+        }
+    }
+
+    // Every letter arrives once, at the redirect address only, naming its real addressees in
+    // headers.
+    let outbox: Vec<(String, i64)> = {
+        use sea_orm::{EntityTrait, QueryOrder};
+        entities::mail_outbox::Entity::find()
+            .order_by_asc(entities::mail_outbox::Column::Id)
+            .all(&app.state.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|l| (l.message_id, i64::from(l.attempts)))
+            .collect()
+    };
+    let received = sink.wait_for(outbox.len(), Duration::from_secs(30)).await;
+    assert_eq!(received.len(), outbox.len());
+    let ids: BTreeSet<String> = received.iter().map(|m| m.message_id().unwrap()).collect();
+    assert_eq!(ids.len(), received.len(), "a letter arrived twice");
+    assert_eq!(ids, outbox.iter().map(|(id, _)| id.clone()).collect());
+    for mail in &received {
+        assert_eq!(
+            mail.rcpt,
+            [REDIRECT],
+            "outside production only the redirect receives mail"
+        );
+        let original = mail.header("X-Portal-Original-To").unwrap();
+        assert!(!original.is_empty());
+        assert!(!mail.data.contains("(synthetic)"), "no names in letters");
+    }
+    let cqc: Vec<_> = received
+        .iter()
+        .filter(|m| {
+            m.header("X-Portal-Original-To")
+                .unwrap_or_default()
+                .contains("clinicalaudits@cqc.org.uk")
+                || m.header("X-Portal-Original-Cc")
+                    .unwrap_or_default()
+                    .contains("clinicalaudits@cqc.org.uk")
+        })
+        .collect();
+    assert!(!cqc.is_empty() && cqc.iter().all(|m| m.rcpt == [REDIRECT]));
+}
+
+async fn invalid_and_unauthorised_transitions_change_nothing(app: TestApp) {
+    let people = People::new(&app);
+    let case = open(&app, &people, ENGLISH, 4).await;
+    // Out of order: the request before stage 1 ends.
+    let body = act(
+        &app,
+        &people.analyst,
+        "sendRequest",
+        "CaseStepInput",
+        step_input(&case, None),
+    )
+    .await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("at stage 1")
+    );
+    // Roles that may not act.
+    for grants in [
+        vec!["NETWORK_MANAGER:WESSEX"],
+        vec!["NATIONAL_VIEWER"],
+        vec!["HQIP_ASSOCIATE_DIRECTOR"],
+        vec!["PROVIDER_CEO:ZZ011"],
+    ] {
+        let body = act(
+            &app,
+            &app.token(&grants),
+            "recordFinding",
+            "RecordFindingInput",
+            json!({ "reference": case["reference"], "expectedVersion": case["version"], "finding": "NO_CASE_TO_ANSWER", "rationale": "x" }),
+        )
+        .await;
+        assert_eq!(error_codes(&body), ["FORBIDDEN"], "{grants:?}: {body}");
+    }
+    let case = find_case_to_answer(&app, &people, &case).await;
+    let case = ok(
+        &app,
+        &people.analyst,
+        "sendRequest",
+        "CaseStepInput",
+        step_input(&case, None),
+    )
+    .await;
+    // Another provider's Lead Clinician cannot see the case at all.
+    let body = act(
+        &app,
+        &lead_clinician(&app, "ZZ021"),
+        "submitResponse",
+        "SubmitResponseInput",
+        json!({ "reference": case["reference"], "expectedVersion": case["version"], "response": "x" }),
+    )
+    .await;
+    assert_eq!(error_codes(&body), ["NOT_FOUND"], "{body}");
+    // The provider's submitter sees the provider but is not its Lead Clinician.
+    let body = act(
+        &app,
+        &app.token(&["PROVIDER_SUBMITTER:ZZ011"]),
+        "submitResponse",
+        "SubmitResponseInput",
+        json!({ "reference": case["reference"], "expectedVersion": case["version"], "response": "x" }),
+    )
+    .await;
+    assert_eq!(error_codes(&body), ["NOT_FOUND"], "{body}");
+    // Bad input.
+    let body = act(
+        &app,
+        &lead_clinician(&app, ENGLISH),
+        "submitResponse",
+        "SubmitResponseInput",
+        json!({ "reference": case["reference"], "expectedVersion": case["version"], "response": "  " }),
+    )
+    .await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+    let after = reload(&app, &people, &case["reference"]).await;
+    assert_eq!(after["version"], case["version"], "nothing changed");
+    assert_eq!(after["stage"], 3);
+    assert_eq!(letters(&app, &people, &case["reference"]).await.len(), 1);
+    // A provider without contacts: the request would have no addressee, so nothing happens.
+    let orphan = open(&app, &people, "ZZ012", 4).await;
+    let orphan = find_case_to_answer(&app, &people, &orphan).await;
+    let body = act(
+        &app,
+        &people.analyst,
+        "sendRequest",
+        "CaseStepInput",
+        step_input(&orphan, None),
+    )
+    .await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("setProviderContacts")
+    );
+    assert_eq!(
+        reload(&app, &people, &orphan["reference"]).await["version"],
+        orphan["version"]
+    );
+}
+
+async fn two_people_acting_at_once_one_wins(app: TestApp) {
+    let people = People::new(&app);
+    let case = open(&app, &people, ENGLISH, 4).await;
+    let case = find_case_to_answer(&app, &people, &case).await;
+    let input = step_input(&case, None);
+    let (a, b) = tokio::join!(
+        act(
+            &app,
+            &people.analyst,
+            "sendRequest",
+            "CaseStepInput",
+            input.clone()
+        ),
+        act(
+            &app,
+            &people.analyst,
+            "sendRequest",
+            "CaseStepInput",
+            input.clone()
+        ),
+    );
+    let mut codes: Vec<Vec<String>> = vec![error_codes(&a), error_codes(&b)];
+    codes.sort();
+    assert_eq!(codes, [vec![], vec!["CONFLICT".to_owned()]], "{a}\n{b}");
+    assert_eq!(
+        letters(&app, &people, &case["reference"]).await.len(),
+        1,
+        "one request only"
+    );
+    let after = reload(&app, &people, &case["reference"]).await;
+    assert_eq!(after["version"], case["version"].as_i64().unwrap() + 1);
+}
+
+async fn people_on_cases_are_hidden_from_viewers_and_commissioners(app: TestApp) {
+    let people = People::new(&app);
+    // The ICBs served by ZZ011's network, and one that is not.
+    let body = app
+        .admin(
+            "{ provider(odsCode: \"ZZ011\") { network { code footprint { icb { code } } } } icbs(first: 100) { nodes { code } } }",
+            json!({}),
+        )
+        .await;
+    let network = body["provider"]["network"]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let inside: BTreeSet<String> = body["provider"]["network"]["footprint"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["icb"]["code"].as_str().unwrap().to_owned())
+        .collect();
+    let outside_icb = body["icbs"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["code"].as_str().unwrap().to_owned())
+        .find(|c| !inside.contains(c))
+        .unwrap();
+    let inside_icb = inside.iter().next().unwrap().clone();
+    let commissioner = app.token(&[&format!("ICB_COMMISSIONER:{inside_icb}")]);
+    let stranger = app.token(&[&format!("ICB_COMMISSIONER:{outside_icb}")]);
+    let integration = app.token(&[&format!("INTEGRATION:network={network}")]);
+    let viewer = app.token(&["NATIONAL_VIEWER"]);
+    let read = "query($r: String!) { case(reference: $r) { reference lead { name } history { action actor { name } } correspondence { parties recipients { address } } } cases { totalCount } }";
+
+    let case = open(&app, &people, ENGLISH, 4).await;
+    let r = json!({ "r": case["reference"] });
+    // Before stage 5: commissioners and scoped integrations see nothing.
+    for token in [&commissioner, &stranger, &integration] {
+        let body = app.query_with(token, read, r.clone()).await;
+        assert_eq!(error_codes(&body), ["NOT_FOUND"], "{body}");
+        assert_eq!(body["data"]["cases"]["totalCount"], 0);
+    }
+    // The national viewer sees the case but no named individual.
+    let body = app.query_with(&viewer, read, r.clone()).await;
+    assert_eq!(body["data"]["case"]["reference"], case["reference"]);
+    assert!(body["data"]["case"]["lead"].is_null());
+    assert!(error_codes(&body).iter().all(|c| c == "FORBIDDEN") && !error_codes(&body).is_empty());
+
+    // From stage 5: the commissioner inside the footprint sees it, without people.
+    let case = to_stage_6(&app, &people, ENGLISH, true).await;
+    let r = json!({ "r": case["reference"] });
+    for token in [&commissioner, &integration] {
+        let body = app.query_with(token, read, r.clone()).await;
+        assert_eq!(
+            body["data"]["case"]["reference"], case["reference"],
+            "{body}"
+        );
+        assert!(body["data"]["case"]["lead"].is_null());
+        assert!(body["data"]["case"]["history"][0]["actor"].is_null());
+        assert!(body["data"]["case"]["correspondence"][0]["recipients"].is_null());
+        assert_eq!(
+            body["data"]["case"]["correspondence"][0]["parties"][0],
+            "LEAD_CLINICIAN"
+        );
+        assert!(error_codes(&body).iter().all(|c| c == "FORBIDDEN"));
+        assert_eq!(
+            body["data"]["cases"]["totalCount"], 1,
+            "only the stage-6 case"
+        );
+        let export = app
+            .query_with(
+                token,
+                "query($r: String!) { case(reference: $r) { export(format: JSON) } }",
+                r.clone(),
+            )
+            .await;
+        let text = export["data"]["case"]["export"].as_str().unwrap();
+        assert!(
+            !text.contains("Registry Analyst") && !text.contains("@example.org"),
+            "{text}"
+        );
+    }
+    let body = app.query_with(&stranger, read, r.clone()).await;
+    assert_eq!(error_codes(&body), ["NOT_FOUND"]);
+    assert_eq!(body["data"]["cases"]["totalCount"], 0);
+    // The registry sees everyone.
+    let body = app.query_with(&people.analyst, read, r.clone()).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    assert_eq!(body["data"]["case"]["lead"]["name"], "Registry Analyst");
+    let csv = app
+        .query_with(
+            &people.analyst,
+            "query($r: String!) { case(reference: $r) { export(format: CSV) } }",
+            r,
+        )
+        .await;
+    let csv = csv["data"]["case"]["export"].as_str().unwrap();
+    assert!(csv.starts_with("at,actor,action,"));
+    assert!(csv.contains("CONFIRMATION_SENT"));
+}
+
+async fn a_declared_conflict_blocks_decisions_and_the_decision_needs_two_people(app: TestApp) {
+    let people = People::new(&app);
+    let both = app.token_as(
+        "both",
+        "Holder Of Both Roles",
+        &["HQIP_ASSOCIATE_DIRECTOR", "REGISTRY_CLINICAL_LEAD"],
+    );
+    let case = open(&app, &people, ENGLISH, 4).await;
+    let case = find_case_to_answer(&app, &people, &case).await;
+    let case = ok(
+        &app,
+        &people.analyst,
+        "sendRequest",
+        "CaseStepInput",
+        step_input(&case, None),
+    )
+    .await;
+    let case = ok(
+        &app,
+        &lead_clinician(&app, ENGLISH),
+        "submitResponse",
+        "SubmitResponseInput",
+        json!({ "reference": case["reference"], "expectedVersion": case["version"], "response": "We disagree." }),
+    )
+    .await;
+    let case = ok(
+        &app,
+        &people.analyst,
+        "recordFinding",
+        "RecordFindingInput",
+        json!({ "reference": case["reference"], "expectedVersion": case["version"], "finding": "CASE_TO_ANSWER", "ground": "STILL_A_CONCERN", "rationale": "Still an outlier." }),
+    )
+    .await;
+    let case = ok(
+        &app,
+        &people.analyst,
+        "recordTelephoneCall",
+        "CaseStepInput",
+        step_input(&case, Some("Called.")),
+    )
+    .await;
+    // One person fills one half only.
+    let body = decide(&app, &both, &case).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let case = body["data"]["decideRegulatorNotification"].clone();
+    let body = decide(&app, &both, &case).await;
+    assert!(
+        body.get("errors").is_none(),
+        "re-deciding replaces their own half: {body}"
+    );
+    let case = body["data"]["decideRegulatorNotification"].clone();
+    let body = act(
+        &app,
+        &people.analyst,
+        "sendConfirmation",
+        "CaseStepInput",
+        step_input(&case, None),
+    )
+    .await;
+    assert_eq!(
+        error_codes(&body),
+        ["BAD_USER_INPUT"],
+        "one half is not a joint decision: {body}"
+    );
+    // The registry clinical lead declares a conflict: their decision is refused.
+    let body = app
+        .query_with(
+            &people.clinical_lead,
+            "mutation($i: DeclareConflictInput!) { declareConflict(input: $i) { reference } }",
+            json!({ "i": { "reference": case["reference"], "statement": "I trained at this provider." } }),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let body = decide(&app, &people.clinical_lead, &case).await;
+    assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
+    // Another HQIP AD without a conflict cannot take the half the first already holds...
+    let body = decide(&app, &people.hqip, &case).await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+    // ...but a second registry clinical lead can.
+    let other_lead = app.token_as(
+        "registry-cl-2",
+        "Second Clinical Lead",
+        &["REGISTRY_CLINICAL_LEAD"],
+    );
+    let body = decide(&app, &other_lead, &case).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let case = body["data"]["decideRegulatorNotification"].clone();
+    let case = ok(
+        &app,
+        &people.analyst,
+        "sendConfirmation",
+        "CaseStepInput",
+        step_input(&case, None),
+    )
+    .await;
+    assert_eq!(case["stage"], 6);
+    let body = app
+        .query_with(
+            &people.analyst,
+            "query($r: String!) { case(reference: $r) { regulatorInformed conflicts { user { name } statement } correspondence { event justification } } }",
+            json!({ "r": case["reference"] }),
+        )
+        .await;
+    let data = &body["data"]["case"];
+    assert_eq!(data["regulatorInformed"], true);
+    assert_eq!(
+        data["conflicts"][0]["user"]["name"],
+        "Registry Clinical Lead"
+    );
+    let disclosure = data["correspondence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["justification"].is_string())
+        .unwrap();
+    assert!(
+        disclosure["justification"]
+            .as_str()
+            .unwrap()
+            .contains("footnote 1"),
+        "{disclosure}"
+    );
+    // Agreed actions: owner, due date, updates, closing confirmation.
+    let body = app
+        .query_with(
+            &people.analyst,
+            "mutation($i: AddCaseActionInput!) { addCaseAction(input: $i) { id ownerName dueOn } }",
+            json!({ "i": { "reference": case["reference"], "description": "Re-audit the cohort", "ownerName": "Registry Analyst", "dueOn": "2027-01-29" } }),
+        )
+        .await;
+    let id = body["data"]["addCaseAction"]["id"].clone();
+    for close in [false, true] {
+        let body = app
+            .query_with(
+                &people.analyst,
+                "mutation($i: UpdateCaseActionInput!) { updateCaseAction(input: $i) { updates { note } closingConfirmation } }",
+                json!({ "i": { "actionId": id, "note": if close { "Done: re-audit complete." } else { "Half done." }, "close": close } }),
+            )
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+    }
+}
+
+async fn categories_1_and_2_are_referred_and_implants_go_to_odep(app: TestApp) {
+    let people = People::new(&app);
+    for category in [1, 2] {
+        let case = open(&app, &people, ENGLISH, category).await;
+        assert_eq!(case["outcome"], "REFERRED_TO_TRUST");
+        assert_eq!(case["open"], false);
+    }
+    let implant = json!({ "implant": "Acme pedicle screw, model X", "category": 3, "summary": "Revision rate above expected." });
+    let body = act(
+        &app,
+        &people.analyst,
+        "openCase",
+        "OpenCaseInput",
+        implant.clone(),
+    )
+    .await;
+    assert_eq!(
+        error_codes(&body),
+        ["BAD_USER_INPUT"],
+        "ODEP has no address yet: {body}"
+    );
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("setRecipientAddress")
+    );
+    let cases = app
+        .query_with(&people.analyst, "{ cases { totalCount } }", json!({}))
+        .await;
+    assert_eq!(
+        cases["data"]["cases"]["totalCount"], 2,
+        "the refused case left nothing behind"
+    );
+    for (key, email) in [
+        ("ODEP", "odep.spine@example.org"),
+        ("MHRA", "devices@example.org"),
+    ] {
+        let body = app
+            .query_with(
+                &people.admin,
+                "mutation($i: SetRecipientAddressInput!) { setRecipientAddress(input: $i) { key } }",
+                json!({ "i": { "key": key, "email": email, "reason": "Addresses agreed with the bodies." } }),
+            )
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+    }
+    let case = ok(&app, &people.analyst, "openCase", "OpenCaseInput", implant).await;
+    assert_eq!(case["step"], "ODEP_REVIEW");
+    let case = ok(
+        &app,
+        &people.analyst,
+        "concludeImplantReview",
+        "ConcludeImplantReviewInput",
+        json!({ "reference": case["reference"], "expectedVersion": case["version"], "confirmedGenuine": true, "rationale": "ODEP confirmed." }),
+    )
+    .await;
+    assert_eq!(case["outcome"], "MHRA_INFORMED");
+    assert_eq!(
+        letters(&app, &people, &case["reference"]).await,
+        [
+            letter("ODEP_REPORT", &["ODEP"], &[]),
+            letter("MHRA_INFORMED", &["MHRA"], &[])
+        ]
+    );
+}
+
+on_both_databases!(mail_waits_for_the_smtp_server_and_arrives_once);
+
+async fn mail_waits_for_the_smtp_server_and_arrives_once(app: TestApp) {
+    let sink = SmtpSink::start().await;
+    sink.down().await;
+    let dispatcher = Dispatcher::new(
+        app.state.db.clone(),
+        app.state.writes.clone(),
+        mail_settings(&sink),
+    )
+    .unwrap();
+    let running = tokio::spawn(dispatcher.run(app.state.outbox.clone()));
+    let people = People::new(&app);
+    let case = open(&app, &people, ENGLISH, 4).await;
+    let case = find_case_to_answer(&app, &people, &case).await;
+    ok(
+        &app,
+        &people.analyst,
+        "sendRequest",
+        "CaseStepInput",
+        step_input(&case, None),
+    )
+    .await;
+    // The server is down: the letter waits, with its error, and is retried.
+    let failing = async {
+        loop {
+            let body = app
+                .query_with(
+                    &people.analyst,
+                    "query($r: String!) { case(reference: $r) { correspondence { state attempts lastError } } }",
+                    json!({ "r": case["reference"] }),
+                )
+                .await;
+            let letter = body["data"]["case"]["correspondence"][0].clone();
+            if letter["attempts"].as_i64().unwrap() >= 2 {
+                return letter;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    let letter = tokio::time::timeout(Duration::from_secs(20), failing)
+        .await
+        .unwrap();
+    assert_eq!(letter["state"], "PENDING");
+    assert!(letter["lastError"].is_string());
+    sink.up().await;
+    let received = sink.wait_for(1, Duration::from_secs(20)).await;
+    assert_eq!(received.len(), 1);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(sink.received().len(), 1, "delivered once");
+    running.abort();
+}
+
+on_both_databases!(a_dispatcher_killed_mid_batch_sends_no_duplicate);
+
+async fn a_dispatcher_killed_mid_batch_sends_no_duplicate(app: TestApp) {
+    let sink = SmtpSink::start().await;
+    let people = People::new(&app);
+    for _ in 0..3 {
+        let case = open(&app, &people, ENGLISH, 4).await;
+        let case = find_case_to_answer(&app, &people, &case).await;
+        ok(
+            &app,
+            &people.analyst,
+            "sendRequest",
+            "CaseStepInput",
+            step_input(&case, None),
+        )
+        .await;
+    }
+    sink.hold(true);
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let first = Dispatcher::new(
+        app.state.db.clone(),
+        app.state.writes.clone(),
+        mail_settings(&sink),
+    )
+    .unwrap();
+    let running = tokio::spawn(first.run(wake.clone()));
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while sink.held() == 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .unwrap();
+    // Killed while the first letter is in flight: the server never accepted it.
+    running.abort();
+    let _ = running.await;
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while sink.held() > 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .unwrap();
+    sink.hold(false);
+    assert!(sink.received().is_empty());
+    // Restarted: it waits out the dead dispatcher's lease, then sends each letter once.
+    let second = Dispatcher::new(
+        app.state.db.clone(),
+        app.state.writes.clone(),
+        mail_settings(&sink),
+    )
+    .unwrap();
+    let running = tokio::spawn(second.run(wake));
+    let received = sink.wait_for(3, Duration::from_secs(30)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let received_now = sink.received();
+    assert_eq!(received_now.len(), 3, "{received:?}");
+    let ids: BTreeSet<_> = received_now
+        .iter()
+        .map(|m| m.message_id().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 3, "no duplicate");
+    running.abort();
+}
+
+/// The stock `graphql-ws` client (npm), subscribed to `caseChanged`.
+struct WsClient {
+    _child: tokio::process::Child,
+    lines: tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+}
+
+impl WsClient {
+    async fn subscribe(app: &TestApp, token: &str) -> WsClient {
+        tokio::task::spawn_blocking(crate::http_audit::install_suite)
+            .await
+            .unwrap();
+        use tokio::io::AsyncBufReadExt;
+        let mut child = tokio::process::Command::new("node")
+            .arg(crate::http_audit::audit_dir().join("subscribe.mjs"))
+            .arg(app.graphql_url().replace("http://", "ws://"))
+            .arg(token)
+            .arg("subscription { caseChanged { kind reference providerOds fromStage toStage dueOn at } }")
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("node runs the graphql-ws client");
+        let stdout = child.stdout.take().unwrap();
+        let mut client = WsClient {
+            _child: child,
+            lines: tokio::io::BufReader::new(stdout).lines(),
+        };
+        let first = client
+            .line(Duration::from_secs(20))
+            .await
+            .expect("connected");
+        assert_eq!(first["type"], "connected", "{first}");
+        // Let the server register the subscription after the acknowledgement.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        client
+    }
+
+    async fn line(&mut self, within: Duration) -> Option<Value> {
+        let line = tokio::time::timeout(within, self.lines.next_line())
+            .await
+            .ok()?
+            .unwrap()?;
+        Some(serde_json::from_str(&line).unwrap())
+    }
+
+    /// The case events received within `within`.
+    async fn events(&mut self, within: Duration) -> Vec<Value> {
+        let deadline = tokio::time::Instant::now() + within;
+        let mut events = Vec::new();
+        while let Some(line) = self
+            .line(deadline.saturating_duration_since(tokio::time::Instant::now()))
+            .await
+        {
+            assert_eq!(line["type"], "next", "{line}");
+            events.push(line["payload"]["data"]["caseChanged"].clone());
+        }
+        events
+    }
+}
+
+on_both_databases!(case_events_reach_only_subscribers_in_scope);
+
+async fn case_events_reach_only_subscribers_in_scope(app: TestApp) {
+    let people = People::new(&app);
+    let body = app
+        .admin(
+            "{ provider(odsCode: \"ZZ011\") { network { footprint { icb { code } } } } icbs(first: 100) { nodes { code } } }",
+            json!({}),
+        )
+        .await;
+    let inside: BTreeSet<String> = body["provider"]["network"]["footprint"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["icb"]["code"].as_str().unwrap().to_owned())
+        .collect();
+    let outside_icb = body["icbs"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["code"].as_str().unwrap().to_owned())
+        .find(|c| !inside.contains(c))
+        .unwrap();
+    let inside_icb = inside.iter().next().unwrap().clone();
+    let mut registry = WsClient::subscribe(&app, &people.analyst).await;
+    let mut commissioner = WsClient::subscribe(
+        &app,
+        &app.token(&[&format!("ICB_COMMISSIONER:{inside_icb}")]),
+    )
+    .await;
+    let mut stranger = WsClient::subscribe(
+        &app,
+        &app.token(&[&format!("ICB_COMMISSIONER:{outside_icb}")]),
+    )
+    .await;
+    let case = to_stage_6(&app, &people, ENGLISH, false).await;
+
+    let all = registry.events(Duration::from_secs(3)).await;
+    let kinds: Vec<_> = all
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "OPENED",
+            "STAGE_CHANGED",
+            "STAGE_CHANGED",
+            "STAGE_CHANGED",
+            "STAGE_CHANGED",
+            "STAGE_CHANGED"
+        ],
+        "opened at 1, then 2, 3, 4, 5, 6: {all:?}"
+    );
+    assert!(all.iter().all(|e| e["reference"] == case["reference"]));
+    let seen = commissioner.events(Duration::from_secs(1)).await;
+    let stages: Vec<_> = seen
+        .iter()
+        .map(|e| e["toStage"].as_i64().unwrap())
+        .collect();
+    assert_eq!(stages, [5, 6], "nothing before stage 5: {seen:?}");
+    assert!(stranger.events(Duration::from_secs(1)).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_on_one_instance_reaches_a_subscriber_on_another_exactly_once() {
+    let Some(a) = support::spawn(Db::Postgres).await else {
+        return;
+    };
+    let b = support::spawn_another_instance(&a).await;
+    let people = People::new(&a);
+    let mut on_b = WsClient::subscribe(
+        &b,
+        &b.token_as("integration", "Integration", &["INTEGRATION"]),
+    )
+    .await;
+    let case = open(&a, &people, ENGLISH, 4).await;
+    let events = on_b.events(Duration::from_secs(2)).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["reference"], case["reference"]);
+    assert_eq!(events[0]["kind"], "OPENED");
+}
+
+async fn decide(app: &TestApp, token: &str, case: &Value) -> Value {
+    act(
+        app,
+        token,
+        "decideRegulatorNotification",
+        "DecideRegulatorNotificationInput",
+        json!({ "reference": case["reference"], "expectedVersion": case["version"], "informRegulator": true, "rationale": "Serious." }),
+    )
+    .await
+}
