@@ -203,6 +203,7 @@ async fn production_verifies_rs256_and_es256_and_refuses_algorithm_confusion() {
         settings.environment = api::settings::Environment::Production;
         settings.jwt.secret = None;
         settings.jwt.public_key_pem = Some(public.to_owned());
+        settings.mail = Some(support::production_mail());
         settings.check().unwrap();
         let app = support::spawn_with(database, settings).await;
 

@@ -243,7 +243,32 @@ fn production_refuses_development_keys() {
         "an HS256 secret is refused"
     );
     settings.jwt.secret = None;
+    assert!(
+        settings.check().unwrap_err().contains("PORTAL_SMTP_URL"),
+        "regulator letters must be able to go out"
+    );
+    settings.mail = Some(support::production_mail());
     assert!(settings.check().is_ok());
+    let mut redirected = support::production_mail();
+    redirected.redirect = Some("someone@portal.test".into());
+    settings.mail = Some(redirected);
+    assert!(
+        settings
+            .check()
+            .unwrap_err()
+            .contains("PORTAL_MAIL_REDIRECT"),
+        "production sends letters to their addressees"
+    );
+    settings.mail = Some(support::production_mail());
+    let mut development = support::settings("sqlite::memory:");
+    development.mail = Some(support::production_mail());
+    assert!(
+        development
+            .check()
+            .unwrap_err()
+            .contains("PORTAL_MAIL_REDIRECT"),
+        "outside production mail needs a redirect"
+    );
     assert!(
         api::keys::issuer(&settings).is_err(),
         "no development tokens in production"

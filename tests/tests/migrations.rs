@@ -37,9 +37,9 @@ async fn migrations_run_up_down_and_up_again(kind: Db) {
     let db = connect(&database.url).await;
     api::db::migrate_up(&db).await.unwrap();
     let status = api::db::migration_status(&db).await.unwrap();
-    assert_eq!(status.len(), 5);
+    assert_eq!(status.len(), 6);
     assert!(status.iter().all(|(_, applied)| *applied), "{status:?}");
-    api::db::migrate_down(&db, Some(5)).await.unwrap();
+    api::db::migrate_down(&db, Some(6)).await.unwrap();
     assert!(
         api::db::migration_status(&db)
             .await

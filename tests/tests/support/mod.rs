@@ -268,6 +268,21 @@ pub fn settings(database_url: &str) -> Settings {
     }
 }
 
+/// Production mail: letters go to their addressees (here a port nothing listens on).
+pub fn production_mail() -> graphql::outbox::MailSettings {
+    graphql::outbox::MailSettings {
+        smtp_url: "smtp://127.0.0.1:9".into(),
+        from: "spinal-portal@portal.test".into(),
+        redirect: None,
+        retry_base: Duration::from_secs(5),
+        retry_max: Duration::from_secs(60),
+        lease: Duration::from_secs(60),
+        smtp_timeout: Duration::from_secs(5),
+        batch: 10,
+        poll: Duration::from_secs(5),
+    }
+}
+
 pub struct TestApp {
     pub address: String,
     /// The server's clock: tests move it to walk a case through its deadlines.
