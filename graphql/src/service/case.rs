@@ -95,6 +95,9 @@ impl Plan {
     }
 }
 
+/// PostgreSQL advisory lock held while a case draws its reference number ("SPINCASE").
+const CASE_REFERENCE_LOCK: i64 = 0x5350_494e_4341_5345;
+
 /// Stages the Associate Director may omit: the dialogue with the provider before escalation.
 /// The letters of stages 5-7 are what the regulator relies on, so they stay.
 pub const OMITTABLE_STAGES: [i32; 3] = [2, 3, 4];
@@ -510,6 +513,15 @@ pub async fn open(state: &AppState, caller: &Caller<'_>, new: NewCase) -> AppRes
         None => (Nation::England, None),
     };
     let policy = policy(&txn, jurisdiction, None).await?;
+    // References are numbered per year: concurrent opens on PostgreSQL take turns drawing the
+    // next number (SQLite's write lock already serialises them).
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        txn.execute_raw(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            format!("SELECT pg_advisory_xact_lock({CASE_REFERENCE_LOCK})"),
+        ))
+        .await?;
+    }
     let seq: Option<i32> = case::Entity::find()
         .select_only()
         .column_as(case::Column::Seq.max(), "max")

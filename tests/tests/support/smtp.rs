@@ -188,6 +188,8 @@ async fn accept(listener: TcpListener, mut stop: oneshot::Receiver<()>, shared: 
             _ = &mut stop => break,
             accepted = listener.accept() => {
                 if let Ok((stream, _)) = accepted {
+                    // Answer each command at once, as mail servers do (no Nagle delay).
+                    let _ = stream.set_nodelay(true);
                     sessions.spawn(session(stream, shared.clone()));
                 }
             }
