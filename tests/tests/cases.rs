@@ -678,13 +678,12 @@ async fn two_people_acting_at_once_one_wins(app: TestApp) {
     assert_eq!(after["version"], case["version"].as_i64().unwrap() + 1);
 }
 
-async fn people_on_cases_are_hidden_from_viewers_and_commissioners(app: TestApp) {
-    let people = People::new(&app);
-    // The ICBs served by ZZ011's network, and one that is not.
+/// `ENGLISH`'s network, an ICB in its footprint and one outside it.
+async fn around_english_provider(app: &TestApp) -> (String, String, String) {
     let body = app
         .admin(
-            "{ provider(odsCode: \"ZZ011\") { network { code footprint { icb { code } } } } icbs(first: 100) { nodes { code } } }",
-            json!({}),
+            "query($ods: String!) { provider(odsCode: $ods) { network { code footprint { icb { code } } } } icbs(first: 100) { nodes { code } } }",
+            json!({ "ods": ENGLISH }),
         )
         .await;
     let network = body["provider"]["network"]["code"]
@@ -697,14 +696,19 @@ async fn people_on_cases_are_hidden_from_viewers_and_commissioners(app: TestApp)
         .iter()
         .map(|f| f["icb"]["code"].as_str().unwrap().to_owned())
         .collect();
-    let outside_icb = body["icbs"]["nodes"]
+    let outside = body["icbs"]["nodes"]
         .as_array()
         .unwrap()
         .iter()
         .map(|n| n["code"].as_str().unwrap().to_owned())
         .find(|c| !inside.contains(c))
         .unwrap();
-    let inside_icb = inside.iter().next().unwrap().clone();
+    (network, inside.into_iter().next().unwrap(), outside)
+}
+
+async fn people_on_cases_are_hidden_from_viewers_and_commissioners(app: TestApp) {
+    let people = People::new(&app);
+    let (network, inside_icb, outside_icb) = around_english_provider(&app).await;
     let commissioner = app.token(&[&format!("ICB_COMMISSIONER:{inside_icb}")]);
     let stranger = app.token(&[&format!("ICB_COMMISSIONER:{outside_icb}")]);
     let integration = app.token(&[&format!("INTEGRATION:network={network}")]);
@@ -1169,26 +1173,7 @@ on_both_databases!(case_events_reach_only_subscribers_in_scope);
 
 async fn case_events_reach_only_subscribers_in_scope(app: TestApp) {
     let people = People::new(&app);
-    let body = app
-        .admin(
-            "{ provider(odsCode: \"ZZ011\") { network { footprint { icb { code } } } } icbs(first: 100) { nodes { code } } }",
-            json!({}),
-        )
-        .await;
-    let inside: BTreeSet<String> = body["provider"]["network"]["footprint"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["icb"]["code"].as_str().unwrap().to_owned())
-        .collect();
-    let outside_icb = body["icbs"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["code"].as_str().unwrap().to_owned())
-        .find(|c| !inside.contains(c))
-        .unwrap();
-    let inside_icb = inside.iter().next().unwrap().clone();
+    let (_, inside_icb, outside_icb) = around_english_provider(&app).await;
     let mut registry = WsClient::subscribe(&app, &people.analyst).await;
     let mut commissioner = WsClient::subscribe(
         &app,

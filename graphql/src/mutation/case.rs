@@ -27,8 +27,7 @@ macro_rules! acting {
             scope: &scope,
         };
         let model: case::Model = $act.await?;
-        let access = service::access(&scope, &model).unwrap_or(CaseAccess::WithoutPeople);
-        Ok(Case { model, access })
+        Ok(Case::read_by(&scope, model))
     }};
 }
 

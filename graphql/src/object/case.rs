@@ -6,11 +6,12 @@
 use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{case, case_action, case_conflict, case_decision, case_event, mail_outbox};
+use sea_orm::ActiveEnum;
 use serde_json::{Value, json};
 
 use super::Nation;
 use super::provider::Provider;
-use crate::auth::scope::CaseAccess;
+use crate::auth::scope::{CaseAccess, Scope};
 use crate::error::AppError;
 use crate::events::{CaseChange, CaseChangeKind};
 use crate::loader::{
@@ -18,7 +19,7 @@ use crate::loader::{
     PolicyStage, ProviderByOds,
 };
 use crate::scalar::Date;
-use crate::service::case::{EvidenceLink, Plan};
+use crate::service::case::{EvidenceLink, Plan, access as service_access};
 use crate::service::letter::Addressee;
 use crate::state::{loaders, state};
 
@@ -108,6 +109,13 @@ pub struct Case {
 }
 
 impl Case {
+    /// `model` as `scope` reads it. Callers pass only rows already found in scope; should one
+    /// slip through, it shows without people.
+    pub fn read_by(scope: &Scope, model: case::Model) -> Case {
+        let access = service_access(scope, &model).unwrap_or(CaseAccess::WithoutPeople);
+        Case { model, access }
+    }
+
     fn people(&self) -> Result<(), AppError> {
         match self.access {
             CaseAccess::Full => Ok(()),
@@ -622,15 +630,11 @@ impl Letter {
         if self.access != CaseAccess::Full {
             return Err(hidden().into());
         }
-        let list: Vec<Addressee> =
-            serde_json::from_value(self.model.recipients.clone()).map_err(AppError::internal)?;
         Ok(Some(
-            list.into_iter()
+            self.addressees()?
+                .into_iter()
                 .map(|a| LetterRecipient {
-                    party: serde_json::to_value(a.party)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default(),
+                    party: a.party.to_value(),
                     kind: format!("{:?}", a.kind).to_uppercase(),
                     address: a.address,
                 })
@@ -639,12 +643,10 @@ impl Letter {
     }
     /// Parties only (no addresses): who the letter went to, for every reader.
     async fn parties(&self) -> Result<Vec<String>> {
-        let list: Vec<Addressee> =
-            serde_json::from_value(self.model.recipients.clone()).map_err(AppError::internal)?;
-        Ok(list
+        Ok(self
+            .addressees()?
             .into_iter()
-            .filter_map(|a| serde_json::to_value(a.party).ok())
-            .filter_map(|v| v.as_str().map(str::to_owned))
+            .map(|a| a.party.to_value())
             .collect())
     }
     /// Why a regulator received it (disclosures only).
@@ -665,6 +667,12 @@ impl Letter {
     }
     async fn sent_at(&self) -> Option<DateTime<Utc>> {
         self.model.sent_at
+    }
+}
+
+impl Letter {
+    fn addressees(&self) -> Result<Vec<Addressee>, AppError> {
+        serde_json::from_value(self.model.recipients.clone()).map_err(AppError::internal)
     }
 }
 

@@ -42,11 +42,7 @@ impl CaseQuery {
             first,
             after,
             |c| c.reference.clone(),
-            |model| Case {
-                access: case::access(&scope, &model)
-                    .unwrap_or(crate::auth::scope::CaseAccess::WithoutPeople),
-                model,
-            },
+            |model| Case::read_by(&scope, model),
         )?)
     }
 
@@ -59,10 +55,6 @@ impl CaseQuery {
             scope: &scope,
         };
         let model = case::find_visible(state(ctx), &caller, &reference).await?;
-        Ok(Some(Case {
-            access: case::access(&scope, &model)
-                .unwrap_or(crate::auth::scope::CaseAccess::WithoutPeople),
-            model,
-        }))
+        Ok(Some(Case::read_by(&scope, model)))
     }
 }

@@ -207,6 +207,24 @@ impl<'a> Work<'a> {
         })
     }
 
+    /// `begin` for a person: a case outside their scope is not found.
+    async fn for_caller(
+        state: &'a AppState,
+        caller: &Caller<'_>,
+        reference: &str,
+        expected_version: i32,
+    ) -> AppResult<Work<'a>> {
+        let access = |case: &case::Model| access(caller.scope, case);
+        Self::begin(
+            state,
+            caller.viewer.into(),
+            reference,
+            access,
+            expected_version,
+        )
+        .await
+    }
+
     /// Fails unless the case is at `step`, saying what the caller tried and where the case is.
     fn expect_step(&self, steps: &[CaseStep], to_do: &str) -> AppResult<()> {
         if steps.contains(&self.case.step) {
@@ -324,40 +342,73 @@ impl<'a> Work<'a> {
                 self.case.reference
             )));
         }
-        append_history(
-            &self.txn,
-            &self.case,
-            &self.actor,
-            self.now,
+        let change = Recorded {
+            before: Some(&self.before),
+            case: &self.case,
+            actor: &self.actor,
+            at: self.now,
             action,
-            self.before.stage,
             rationale,
             detail,
+            letters: &self.letters,
+            justification: self.justification.as_deref(),
+        };
+        change.commit(self.state, self.txn).await?;
+        Ok(self.case)
+    }
+}
+
+/// A case change written in its transaction (the case row itself already is): its history entry,
+/// its letters and its event; `commit` then tells subscribers and wakes the dispatcher.
+struct Recorded<'r> {
+    /// The case before the change; `None` when it was just opened.
+    before: Option<&'r case::Model>,
+    case: &'r case::Model,
+    actor: &'r Actor,
+    at: DateTime<Utc>,
+    action: &'r str,
+    rationale: Option<String>,
+    detail: Option<Value>,
+    letters: &'r [LetterPlan<'r>],
+    justification: Option<&'r str>,
+}
+
+impl Recorded<'_> {
+    async fn commit(self, state: &AppState, txn: DatabaseTransaction) -> AppResult<()> {
+        append_history(
+            &txn,
+            self.case,
+            self.actor,
+            self.at,
+            self.action,
+            self.before.and_then(|b| b.stage),
+            self.rationale,
+            self.detail,
         )
         .await?;
         let letters = letter::write(
-            &self.txn,
-            &self.state.mail,
-            &self.case,
+            &txn,
+            &state.mail,
+            self.case,
             self.case.version,
-            &self.letters,
-            self.justification.as_deref(),
-            self.now,
+            self.letters,
+            self.justification,
+            self.at,
         )
         .await?;
-        let event = change_of(Some(&self.before), &self.case, self.now);
+        let event = change_of(self.before, self.case, self.at);
         if let Some(event) = &event {
-            self.state.events.publish_in(&self.txn, event).await?;
+            state.events.publish_in(&txn, event).await?;
         }
-        self.txn.commit().await?;
-        tracing::info!(case = %self.case.reference, actor = %self.actor.sub, action, version = self.case.version, letters = letters.len(), "case changed");
+        txn.commit().await?;
+        tracing::info!(case = %self.case.reference, actor = %self.actor.sub, action = self.action, version = self.case.version, letters = letters.len(), "case changed");
         if let Some(event) = event {
-            self.state.events.committed(event);
+            state.events.committed(event);
         }
         if !letters.is_empty() {
-            self.state.outbox.notify_one();
+            state.outbox.notify_one();
         }
-        Ok(self.case)
+        Ok(())
     }
 }
 
@@ -420,10 +471,6 @@ pub fn access(scope: &Scope, case: &case::Model) -> Option<CaseAccess> {
     scope
         .cases
         .access(case.provider_ods.as_deref(), case.reached_stage)
-}
-
-fn access_for<'s>(caller: &'s Caller<'_>) -> impl FnOnce(&case::Model) -> Option<CaseAccess> + 's {
-    move |case| access(caller.scope, case)
 }
 
 /// Opens a case (the registry). Categories 1 and 2 are recorded as referred to the Trust's own
@@ -609,31 +656,19 @@ pub async fn open(state: &AppState, caller: &Caller<'_>, new: NewCase) -> AppRes
             ),
             _ => e.into(),
         })?;
-    append_history(
-        &txn,
-        &inserted,
-        &Actor::from(caller.viewer),
-        now,
-        "OPENED",
-        None,
-        None,
-        Some(json!({ "category": inserted.category, "outcome": inserted.outcome })),
-    )
-    .await?;
-    let written = letter::write(&txn, &state.mail, &inserted, 1, &letters, None, now).await?;
-    let event = change_of(None, &inserted, now);
-    if let Some(event) = &event {
-        state.events.publish_in(&txn, event).await?;
-    }
-    txn.commit().await?;
+    let change = Recorded {
+        before: None,
+        case: &inserted,
+        actor: &Actor::from(caller.viewer),
+        at: now,
+        action: "OPENED",
+        rationale: None,
+        detail: Some(json!({ "category": inserted.category, "outcome": inserted.outcome })),
+        letters: &letters,
+        justification: None,
+    };
+    change.commit(state, txn).await?;
     drop(writes);
-    tracing::info!(case = %inserted.reference, actor = %caller.viewer.sub, "case opened");
-    if let Some(event) = event {
-        state.events.committed(event);
-    }
-    if !written.is_empty() {
-        state.outbox.notify_one();
-    }
     Ok(inserted)
 }
 
@@ -652,14 +687,7 @@ pub async fn record_finding(
         .viewer
         .require_any(&[Role::RegistryAnalyst], "record a finding on a case")?;
     let rationale = required_text("rationale", rationale, 4000)?;
-    let mut work = Work::begin(
-        state,
-        caller.viewer.into(),
-        reference,
-        access_for(caller),
-        expected_version,
-    )
-    .await?;
+    let mut work = Work::for_caller(state, caller, reference, expected_version).await?;
     work.expect_step(
         &[CaseStep::Examining, CaseStep::ReviewingResponse],
         "record a finding (findings close stage 1's examination or stage 4's review)",
@@ -747,14 +775,7 @@ pub async fn agree_next_steps(
         "agree the next steps of a case",
     )?;
     let rationale = required_text("rationale", rationale, 4000)?;
-    let mut work = Work::begin(
-        state,
-        caller.viewer.into(),
-        reference,
-        access_for(caller),
-        expected_version,
-    )
-    .await?;
+    let mut work = Work::for_caller(state, caller, reference, expected_version).await?;
     work.expect_step(
         &[CaseStep::AwaitingNextSteps],
         "agree next steps (the registry must first find a case to answer at stage 1)",
@@ -833,14 +854,7 @@ pub async fn send_request(
     caller
         .viewer
         .require_any(&[Role::RegistryAnalyst], "send the stage-2 request")?;
-    let mut work = Work::begin(
-        state,
-        caller.viewer.into(),
-        reference,
-        access_for(caller),
-        expected_version,
-    )
-    .await?;
+    let mut work = Work::for_caller(state, caller, reference, expected_version).await?;
     work.expect_step(&[CaseStep::RequestDue], "send the stage-2 request")?;
     work.forbid_conflicted().await?;
     work.enter_stage(3)?;
@@ -870,14 +884,7 @@ pub async fn submit_response(
     response: &str,
 ) -> AppResult<case::Model> {
     let response = required_text("response", response, 20_000)?;
-    let mut work = Work::begin(
-        state,
-        caller.viewer.into(),
-        reference,
-        access_for(caller),
-        expected_version,
-    )
-    .await?;
+    let mut work = Work::for_caller(state, caller, reference, expected_version).await?;
     let provider = work.case.provider_ods.clone().unwrap_or_default();
     if !caller.viewer.holds(
         Role::ProviderLeadClinician,
@@ -908,14 +915,7 @@ pub async fn record_no_response(
         .viewer
         .require_any(&[Role::RegistryAnalyst], "record that no response came")?;
     let note = required_text("note", note, 4000)?;
-    let mut work = Work::begin(
-        state,
-        caller.viewer.into(),
-        reference,
-        access_for(caller),
-        expected_version,
-    )
-    .await?;
+    let mut work = Work::for_caller(state, caller, reference, expected_version).await?;
     work.expect_step(
         &[CaseStep::AwaitingResponse],
         "record that no response came",
@@ -947,14 +947,7 @@ pub async fn record_telephone_call(
         "record the stage-5 telephone call",
     )?;
     let note = required_text("note", note, 4000)?;
-    let mut work = Work::begin(
-        state,
-        caller.viewer.into(),
-        reference,
-        access_for(caller),
-        expected_version,
-    )
-    .await?;
+    let mut work = Work::for_caller(state, caller, reference, expected_version).await?;
     work.expect_step(&[CaseStep::Confirming], "record the stage-5 telephone call")?;
     if work.case.call_recorded_at.is_some() {
         return Err(AppError::bad_input(format!(
@@ -983,14 +976,7 @@ pub async fn decide_regulator_notification(
         "decide whether the regulator is informed",
     )?;
     let rationale = required_text("rationale", rationale, 4000)?;
-    let work = Work::begin(
-        state,
-        caller.viewer.into(),
-        reference,
-        access_for(caller),
-        expected_version,
-    )
-    .await?;
+    let work = Work::for_caller(state, caller, reference, expected_version).await?;
     work.expect_step(&[CaseStep::Confirming], "decide on informing the regulator")?;
     work.forbid_conflicted().await?;
     let decisions = case_decision::Entity::find()
@@ -1050,14 +1036,7 @@ pub async fn send_confirmation(
     caller
         .viewer
         .require_any(&[Role::RegistryAnalyst], "send the stage-5 confirmation")?;
-    let mut work = Work::begin(
-        state,
-        caller.viewer.into(),
-        reference,
-        access_for(caller),
-        expected_version,
-    )
-    .await?;
+    let mut work = Work::for_caller(state, caller, reference, expected_version).await?;
     work.expect_step(&[CaseStep::Confirming], "send the stage-5 confirmation")?;
     work.forbid_conflicted().await?;
     if work.case.call_recorded_at.is_none() {
@@ -1127,14 +1106,7 @@ pub async fn acknowledge(
              (localReviewConfirmed: true).",
         ));
     }
-    let mut work = Work::begin(
-        state,
-        caller.viewer.into(),
-        reference,
-        access_for(caller),
-        expected_version,
-    )
-    .await?;
+    let mut work = Work::for_caller(state, caller, reference, expected_version).await?;
     let provider = work.case.provider_ods.clone().unwrap_or_default();
     if !caller
         .viewer
@@ -1183,14 +1155,7 @@ pub async fn conclude_implant_review(
         .viewer
         .require_any(&[Role::RegistryAnalyst], "conclude an implant review")?;
     let rationale = required_text("rationale", rationale, 4000)?;
-    let mut work = Work::begin(
-        state,
-        caller.viewer.into(),
-        reference,
-        access_for(caller),
-        expected_version,
-    )
-    .await?;
+    let mut work = Work::for_caller(state, caller, reference, expected_version).await?;
     work.expect_step(&[CaseStep::OdepReview], "conclude the ODEP review")?;
     work.forbid_conflicted().await?;
     if confirmed_genuine {
@@ -1408,14 +1373,7 @@ pub async fn set_urgent(
         "mark a case urgent",
     )?;
     let rationale = required_text("rationale", rationale, 4000)?;
-    let mut work = Work::begin(
-        state,
-        caller.viewer.into(),
-        reference,
-        access_for(caller),
-        expected_version,
-    )
-    .await?;
+    let mut work = Work::for_caller(state, caller, reference, expected_version).await?;
     if work.case.step == CaseStep::Closed {
         return Err(AppError::bad_input(format!(
             "{} is closed.",
