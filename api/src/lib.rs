@@ -2,6 +2,7 @@
 
 pub mod db;
 pub mod demo;
+pub mod import;
 pub mod keys;
 pub mod routes;
 pub mod settings;

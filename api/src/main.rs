@@ -43,6 +43,11 @@ enum Command {
         #[arg(long)]
         at: String,
     },
+    /// Import a file as one batch (all rows or none; see the README for the columns).
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
     /// Mint a development token (HS256; refused in production).
     Token {
         #[arg(long)]
@@ -57,6 +62,20 @@ enum Command {
         /// Hours until the token expires.
         #[arg(long, default_value_t = 12)]
         hours: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// Indicator values from a CSV file.
+    Indicators {
+        file: std::path::PathBuf,
+        /// Who is importing (recorded with the batch).
+        #[arg(long)]
+        by: String,
+        /// Why, e.g. "BSR quarterly extract 2026 Q2".
+        #[arg(long)]
+        reason: Option<String>,
     },
 }
 
@@ -187,6 +206,57 @@ async fn run(command: Command, settings: Settings) -> Result<(), api::startup::B
                 "tick at {at}: {} reminded (stage 7), {} closed as non-compliant, {} flagged overdue, {} skipped",
                 report.reminded, report.non_compliant, report.flagged_overdue, report.skipped
             );
+        }
+        Command::Import {
+            what: ImportWhat::Indicators { file, by, reason },
+        } => {
+            let viewer = api::import::operator(&by)?;
+            let name = file.display().to_string();
+            let lines = api::import::read_lines(
+                std::fs::File::open(&file).map_err(|e| format!("cannot open {name}: {e}"))?,
+            )?;
+            let conn = db::connect(
+                &settings.database_url,
+                settings.db_pool_size,
+                Arc::new(AtomicU64::new(0)),
+            )
+            .await?;
+            db::migrate_up(&conn).await?;
+            migration::reference::load(&conn, Utc::now()).await?;
+            let state = AppState::new(conn, Arc::new(SystemClock), settings.mail_identity());
+            let origin = format!(
+                "FILE {}",
+                file.file_name()
+                    .map(|f| f.to_string_lossy())
+                    .unwrap_or_default()
+            );
+            match graphql::service::submission::submit(
+                &state,
+                &viewer,
+                lines,
+                &origin,
+                reason.as_deref(),
+            )
+            .await
+            {
+                Ok(o) => println!(
+                    "{name}: {} rows; {} created, {} revised, {} unchanged{}",
+                    o.rows,
+                    o.created,
+                    o.revised,
+                    o.unchanged,
+                    o.batch_id
+                        .map(|b| format!(" (batch {b})"))
+                        .unwrap_or_default()
+                ),
+                Err(graphql::error::AppError::Rejected { message, problems }) => {
+                    for p in &problems {
+                        eprintln!("{name}:{}: {}", p.line, p.reason);
+                    }
+                    return Err(message.into());
+                }
+                Err(e) => return Err(e.message().to_owned().into()),
+            }
         }
         Command::Schema => {}
     }

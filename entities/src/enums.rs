@@ -173,3 +173,121 @@ pub enum MailState {
     #[sea_orm(string_value = "SENT")]
     Sent,
 }
+
+/// What an indicator's value is (DOMAIN.md §5). `RATIO` is observed over expected events (a
+/// case-mix-adjusted rate such as revision within a year), whose funnel limits are exact Poisson.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IndicatorKind {
+    #[sea_orm(string_value = "PROPORTION")]
+    Proportion,
+    #[sea_orm(string_value = "RATIO")]
+    Ratio,
+    #[sea_orm(string_value = "COUNT")]
+    Count,
+    #[sea_orm(string_value = "MEAN")]
+    Mean,
+    #[sea_orm(string_value = "MEDIAN")]
+    Median,
+    #[sea_orm(string_value = "ATTESTATION")]
+    Attestation,
+}
+
+/// Which way is better.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ImprovementDirection {
+    #[sea_orm(string_value = "HIGHER_IS_BETTER")]
+    HigherIsBetter,
+    #[sea_orm(string_value = "LOWER_IS_BETTER")]
+    LowerIsBetter,
+    #[sea_orm(string_value = "NEUTRAL")]
+    Neutral,
+}
+
+/// Where an indicator's values come from; it decides who may submit them.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IndicatorSource {
+    /// The British Spine Registry linked with HES: the registry submits.
+    #[sea_orm(string_value = "BSR_HES")]
+    BsrHes,
+    /// Providers' own pathway data.
+    #[sea_orm(string_value = "PATHWAY")]
+    Pathway,
+    /// NHS England's Model Hospital (HVLC and LVHC).
+    #[sea_orm(string_value = "MODEL_HOSPITAL")]
+    ModelHospital,
+    /// The network attests it.
+    #[sea_orm(string_value = "NETWORK")]
+    Network,
+    /// The portal derives it from what it holds (workplans, annual reports).
+    #[sea_orm(string_value = "PORTAL")]
+    Portal,
+}
+
+/// How often an indicator is reported; a period starts on the first day of a month, a
+/// financial-year quarter (April, July, October, January) or a financial year (1 April).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Frequency {
+    #[sea_orm(string_value = "MONTHLY")]
+    Monthly,
+    #[sea_orm(string_value = "QUARTERLY")]
+    Quarterly,
+    #[sea_orm(string_value = "ANNUAL")]
+    Annual,
+}
+
+/// Whether values are per provider or per network.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IndicatorLevel {
+    #[sea_orm(string_value = "PROVIDER")]
+    Provider,
+    #[sea_orm(string_value = "NETWORK")]
+    Network,
+}
+
+/// How funnel limits are drawn (Spiegelhalter 2005; NHS-R FunnelPlotR 0.6.0).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FunnelMethod {
+    #[sea_orm(string_value = "ARCSINE")]
+    Arcsine,
+    #[sea_orm(string_value = "EXACT_BINOMIAL")]
+    ExactBinomial,
+    #[sea_orm(string_value = "EXACT_POISSON")]
+    ExactPoisson,
+}
+
+/// Whether a submitted value has been validated by its source.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ValueStatus {
+    #[sea_orm(string_value = "PROVISIONAL")]
+    Provisional,
+    #[sea_orm(string_value = "VALIDATED")]
+    Validated,
+}

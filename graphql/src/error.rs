@@ -46,11 +46,24 @@ pub const INTERNAL_MESSAGE: &str = "Internal server error; the cause has been lo
 pub enum AppError {
     /// A rule the caller can act on: the message says what to change.
     User { code: ErrorCode, message: String },
+    /// Input rejected as a whole, with every problem found (`BAD_USER_INPUT`; the problems go in
+    /// `extensions.problems` as `{line, reason}`).
+    Rejected {
+        message: String,
+        problems: Vec<Problem>,
+    },
     /// Anything else: logged with its cause, masked for the client.
     Internal(Arc<dyn std::error::Error + Send + Sync>),
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// One bad row of a rejected batch: its line (1-based; a file's header is line 1) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub reason: String,
+}
 
 impl AppError {
     pub fn unauthenticated(message: impl Into<String>) -> Self {
@@ -90,6 +103,7 @@ impl AppError {
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::User { code, .. } => *code,
+            Self::Rejected { .. } => ErrorCode::BadUserInput,
             Self::Internal(_) => ErrorCode::InternalServerError,
         }
     }
@@ -97,7 +111,7 @@ impl AppError {
     /// The client-facing message (never an internal cause).
     pub fn message(&self) -> &str {
         match self {
-            Self::User { message, .. } => message,
+            Self::User { message, .. } | Self::Rejected { message, .. } => message,
             Self::Internal(_) => INTERNAL_MESSAGE,
         }
     }
@@ -123,7 +137,20 @@ impl From<AppError> for async_graphql::Error {
         if let AppError::Internal(cause) = &e {
             tracing::error!(error = %cause, "internal error");
         }
-        async_graphql::Error::new(e.message())
-            .extend_with(|_, ext| ext.set("code", e.code().as_str()))
+        async_graphql::Error::new(e.message()).extend_with(|_, ext| {
+            ext.set("code", e.code().as_str());
+            if let AppError::Rejected { problems, .. } = &e {
+                let problems: Vec<async_graphql::Value> = problems
+                    .iter()
+                    .map(|p| {
+                        let mut row = async_graphql::indexmap::IndexMap::new();
+                        row.insert(async_graphql::Name::new("line"), (p.line as u64).into());
+                        row.insert(async_graphql::Name::new("reason"), p.reason.clone().into());
+                        async_graphql::Value::Object(row)
+                    })
+                    .collect();
+                ext.set("problems", problems);
+            }
+        })
     }
 }

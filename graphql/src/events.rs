@@ -32,6 +32,7 @@ const CHANNEL: &str = "portal_events";
 pub enum Event {
     OrganisationChanged(OrganisationChange),
     CaseChanged(CaseChange),
+    IndicatorValuesPublished(IndicatorPublication),
 }
 
 /// Which kind of reference row changed.
@@ -77,6 +78,21 @@ pub struct CaseChange {
     pub reached_stage: i32,
     pub due_on: Option<chrono::NaiveDate>,
     pub outcome: Option<entities::enums::CaseOutcome>,
+    pub at: DateTime<Utc>,
+}
+
+/// A batch of indicator values was accepted (DOMAIN.md §7 "indicator values published"). Each
+/// subscriber hears of the organisations in its scope only, and only when there is one.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IndicatorPublication {
+    pub batch_id: i32,
+    pub indicators: std::collections::BTreeSet<String>,
+    /// Provider ODS codes and network codes whose values were created or revised.
+    pub organisations: std::collections::BTreeSet<String>,
+    pub first_period: chrono::NaiveDate,
+    pub last_period: chrono::NaiveDate,
+    /// Values created or revised.
+    pub values: usize,
     pub at: DateTime<Utc>,
 }
 

@@ -20,6 +20,7 @@ pub mod scalar;
 pub mod schema;
 pub mod service;
 pub mod state;
+pub mod stats;
 pub mod subscription;
 
 pub use portal::Portal;

@@ -4,16 +4,17 @@
 use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use crate::mutation::{
-    calendar::CalendarMutation, case::CaseMutation, network::NetworkMutation,
-    policy::PolicyMutation, provider::ProviderMutation,
+    calendar::CalendarMutation, case::CaseMutation, indicator::IndicatorMutation,
+    network::NetworkMutation, policy::PolicyMutation, provider::ProviderMutation,
 };
 use crate::query::{
     audit::AuditQuery, calendar::CalendarQuery, case::CaseQuery, icb::IcbQuery,
-    network::NetworkQuery, policy::PolicyQuery, provider::ProviderQuery, region::RegionQuery,
-    viewer::ViewerQuery,
+    indicator::IndicatorQuery, network::NetworkQuery, policy::PolicyQuery, provider::ProviderQuery,
+    region::RegionQuery, viewer::ViewerQuery,
 };
 use crate::state::AppState;
 use crate::subscription::case::CaseSubscription;
+use crate::subscription::indicator::IndicatorSubscription;
 use crate::subscription::organisation::OrganisationSubscription;
 
 #[derive(MergedObject, Default)]
@@ -27,6 +28,7 @@ pub struct QueryRoot(
     CalendarQuery,
     PolicyQuery,
     CaseQuery,
+    IndicatorQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -36,10 +38,15 @@ pub struct MutationRoot(
     CalendarMutation,
     PolicyMutation,
     CaseMutation,
+    IndicatorMutation,
 );
 
 #[derive(MergedSubscription, Default)]
-pub struct SubscriptionRoot(OrganisationSubscription, CaseSubscription);
+pub struct SubscriptionRoot(
+    OrganisationSubscription,
+    CaseSubscription,
+    IndicatorSubscription,
+);
 
 pub type PortalSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 

@@ -12,6 +12,7 @@ mod m20261122_000003_create_audit_log;
 mod m20261122_000004_create_case_policy;
 mod m20261122_000005_make_audit_log_append_only;
 mod m20261122_000006_create_cases;
+mod m20261122_000007_create_indicators;
 pub mod reference;
 
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_create_case_policy::Migration),
             Box::new(m20261122_000005_make_audit_log_append_only::Migration),
             Box::new(m20261122_000006_create_cases::Migration),
+            Box::new(m20261122_000007_create_indicators::Migration),
         ]
     }
 }

@@ -6,10 +6,13 @@
 //! new dataset name (`…@2`) that inserts what is missing.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use entities::enums::{MailCondition, MailParty, MembershipRole, Nation};
+use entities::enums::{
+    Frequency, FunnelMethod, ImprovementDirection, IndicatorKind, IndicatorLevel, IndicatorSource,
+    MailCondition, MailParty, MembershipRole, Nation,
+};
 use entities::{
-    bank_holiday, case_mail_rule, case_stage, icb, icb_succession, network, network_footprint,
-    network_membership, provider, recipient, reference_load, region,
+    bank_holiday, case_mail_rule, case_stage, icb, icb_succession, indicator, network,
+    network_footprint, network_membership, provider, recipient, reference_load, region,
 };
 use sea_orm_migration::sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -70,6 +73,7 @@ const DATASETS: &[(&str, InsertFn)] = &[
         Box::pin(insert_case_mail_rules(c))
     }),
     ("policy/recipients@1", |c| Box::pin(insert_recipients(c))),
+    ("catalogue/indicators@1", |c| Box::pin(insert_indicators(c))),
 ];
 
 /// Serialises loaders across instances sharing one PostgreSQL (held until the transaction ends).
@@ -444,6 +448,63 @@ async fn insert_recipients<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr>
     .await
 }
 
+#[derive(Deserialize)]
+struct IndicatorRow {
+    code: String,
+    name: String,
+    group: String,
+    kind: IndicatorKind,
+    unit: String,
+    direction: ImprovementDirection,
+    target: Option<f64>,
+    source: IndicatorSource,
+    frequency: Frequency,
+    level: IndicatorLevel,
+    funnel_method: Option<FunnelMethod>,
+    derivation: Option<String>,
+}
+
+/// The national catalogue: Appendix 1 of the network specification and the 15 generic network
+/// indicators of its §7.1. SPC options start at Making Data Count's defaults (runs of 7,
+/// no moving-range screening, no rebasing).
+async fn insert_indicators<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr> {
+    let rows: Vec<IndicatorRow> = parse(
+        "indicators.csv",
+        include_str!("../reference/indicators.csv"),
+    )?;
+    let published = Utc
+        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .ok_or_else(|| DbErr::Custom("bad date".into()))?;
+    insert_all(
+        conn,
+        rows.into_iter()
+            .map(|r| indicator::ActiveModel {
+                code: Set(r.code),
+                name: Set(r.name),
+                indicator_group: Set(r.group),
+                kind: Set(r.kind),
+                unit: Set(r.unit),
+                direction: Set(r.direction),
+                target: Set(r.target),
+                source: Set(r.source),
+                frequency: Set(r.frequency),
+                level: Set(r.level),
+                funnel_method: Set(r.funnel_method),
+                spc_trend_length: Set(7),
+                spc_shift_length: Set(7),
+                spc_screen_moving_ranges: Set(false),
+                spc_rebase_on: Set(serde_json::json!([])),
+                derivation: Set(r.derivation.filter(|d| !d.is_empty())),
+                network_code: Set(None),
+                version: Set(1),
+                updated_at: Set(published),
+            })
+            .collect(),
+    )
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -453,6 +514,12 @@ mod tests {
         assert_eq!(
             parse::<RegionRow>("r", include_str!("../reference/regions.csv"))?.len(),
             7
+        );
+        let indicators = parse::<IndicatorRow>("x", include_str!("../reference/indicators.csv"))?;
+        assert_eq!(indicators.len(), 31 + 15);
+        assert_eq!(
+            indicators.iter().filter(|i| i.group == "GENERIC").count(),
+            15
         );
         let icbs = parse::<IcbRow>("i", include_str!("../reference/icbs.csv"))?;
         assert_eq!(icbs.len(), 48);

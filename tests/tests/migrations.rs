@@ -37,9 +37,9 @@ async fn migrations_run_up_down_and_up_again(kind: Db) {
     let db = connect(&database.url).await;
     api::db::migrate_up(&db).await.unwrap();
     let status = api::db::migration_status(&db).await.unwrap();
-    assert_eq!(status.len(), 6);
+    assert_eq!(status.len(), 7);
     assert!(status.iter().all(|(_, applied)| *applied), "{status:?}");
-    api::db::migrate_down(&db, Some(6)).await.unwrap();
+    api::db::migrate_down(&db, Some(7)).await.unwrap();
     assert!(
         api::db::migration_status(&db)
             .await
@@ -77,14 +77,14 @@ async fn reference_data_loads_once_and_a_second_start_changes_nothing(kind: Db) 
     let first = migration::reference::load(&db, support::now())
         .await
         .unwrap();
-    assert_eq!(first.loaded.len(), 8, "{first:?}");
+    assert_eq!(first.loaded.len(), 9, "{first:?}");
     let after_first = counts(&db).await;
-    assert_eq!(after_first, [48, 14, 30, 8]);
+    assert_eq!(after_first, [48, 14, 30, 9]);
     let second = migration::reference::load(&db, support::now())
         .await
         .unwrap();
     assert!(second.loaded.is_empty(), "{second:?}");
-    assert_eq!(second.already_loaded.len(), 8);
+    assert_eq!(second.already_loaded.len(), 9);
     assert_eq!(counts(&db).await, after_first);
     db.close().await.unwrap();
 
@@ -131,8 +131,8 @@ async fn instances_sharing_postgres_migrate_and_load_once() {
     let (ra, rb) = (ra.unwrap(), rb.unwrap());
     assert_eq!(
         ra.loaded.len() + rb.loaded.len(),
-        8,
+        9,
         "each dataset loaded by exactly one instance"
     );
-    assert_eq!(counts(&a).await, [48, 14, 30, 8]);
+    assert_eq!(counts(&a).await, [48, 14, 30, 9]);
 }

@@ -12,8 +12,8 @@ use std::hash::Hash;
 use entities::enums::Nation;
 use entities::{
     case_action, case_conflict, case_decision, case_event, case_stage, icb, icb_succession,
-    mail_outbox, network, network_footprint, network_membership, provider, provider_contact,
-    region,
+    indicator, indicator_value, mail_outbox, network, network_footprint, network_membership,
+    provider, provider_contact, region,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
@@ -348,4 +348,73 @@ impl Batch for PolicyStage {
             .filter(|(k, _)| keys.contains(k))
             .collect())
     }
+}
+
+/// One organisation's TOTAL-segment series of some indicators over a window: the dashboard's
+/// load. Keys of one wave that ask for the same indicators and window share one statement.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SeriesOf {
+    pub organisation: String,
+    pub codes: Vec<String>,
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+}
+
+impl Batch for SeriesOf {
+    type Value = Vec<(entities::enums::IndicatorKind, indicator_value::Model)>;
+    async fn load(
+        db: &DatabaseConnection,
+        keys: Vec<Self>,
+    ) -> AppResult<HashMap<Self, Self::Value>> {
+        let mut shapes: HashMap<
+            (Vec<String>, chrono::NaiveDate, chrono::NaiveDate),
+            Vec<SeriesOf>,
+        > = HashMap::new();
+        for key in keys {
+            shapes
+                .entry((key.codes.clone(), key.from, key.to))
+                .or_default()
+                .push(key);
+        }
+        let all_codes: Vec<String> = shapes
+            .keys()
+            .flat_map(|(codes, _, _)| codes.iter().cloned())
+            .collect();
+        let kinds: HashMap<String, entities::enums::IndicatorKind> = indicator::Entity::find()
+            .filter(indicator::Column::Code.is_in(all_codes))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|i| (i.code, i.kind))
+            .collect();
+        let mut out = HashMap::new();
+        for ((codes, from, to), keys) in shapes {
+            let rows = indicator_value::Entity::find()
+                .filter(indicator_value::Column::Organisation.is_in(codes_of(&keys)))
+                .filter(indicator_value::Column::IndicatorCode.is_in(codes.iter().cloned()))
+                .filter(indicator_value::Column::PeriodStart.between(from, to))
+                .filter(indicator_value::Column::SegmentKind.eq(crate::service::indicator::TOTAL))
+                .order_by_asc(indicator_value::Column::PeriodStart)
+                .all(db)
+                .await?;
+            let mut by_org: HashMap<String, Self::Value> = HashMap::new();
+            for row in rows {
+                if let Some(kind) = kinds.get(&row.indicator_code) {
+                    by_org
+                        .entry(row.organisation.clone())
+                        .or_default()
+                        .push((*kind, row));
+                }
+            }
+            for key in keys {
+                let rows = by_org.remove(&key.organisation).unwrap_or_default();
+                out.insert(key, rows);
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn codes_of(keys: &[SeriesOf]) -> Vec<String> {
+    keys.iter().map(|k| k.organisation.clone()).collect()
 }

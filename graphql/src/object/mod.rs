@@ -4,6 +4,7 @@ pub mod audit;
 pub mod calendar;
 pub mod case;
 pub mod icb;
+pub mod indicator;
 pub mod network;
 pub mod policy;
 pub mod provider;

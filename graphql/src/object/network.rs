@@ -4,6 +4,7 @@ use entities::{network, network_footprint, network_membership};
 
 use super::MembershipRole;
 use super::icb::Icb;
+use super::indicator::{IndicatorSeries, load_series};
 use super::provider::Provider;
 use super::region::Region;
 use crate::dated::in_force;
@@ -61,6 +62,26 @@ impl Network {
     async fn partners(&self, ctx: &Context<'_>, as_at: Option<Date>) -> Result<Vec<Membership>> {
         self.memberships_in_force(ctx, Role::Partner, self::as_at(ctx, as_at))
             .await
+    }
+    /// The network's TOTAL-segment series of network-level indicators (attestations, local
+    /// indicators) over a window; null with FORBIDDEN outside your scope.
+    async fn indicator_series(
+        &self,
+        ctx: &Context<'_>,
+        codes: Vec<String>,
+        from: Date,
+        to: Date,
+    ) -> Result<Option<Vec<IndicatorSeries>>> {
+        let scope = crate::auth::scope::scope(ctx).await?;
+        if !(scope.everything || scope.networks.contains(&self.0.code)) {
+            return Err(crate::error::AppError::forbidden(
+                "Your grants do not reach this network's own values; use indicatorAggregate or indicatorBenchmark.",
+            )
+            .into());
+        }
+        Ok(Some(
+            load_series(ctx, self.0.code.clone(), codes, from, to).await?,
+        ))
     }
     /// Every membership row, past, present and scheduled.
     async fn memberships(&self, ctx: &Context<'_>) -> Result<Vec<Membership>> {

@@ -8,6 +8,7 @@ use crate::auth::scope::scope;
 use crate::dated::in_force;
 use crate::error::AppError;
 use crate::loader::{ContactsOfProvider, MembershipsOfProvider, NetworkByCode};
+use crate::object::indicator::{IndicatorSeries, load_series};
 use crate::scalar::Date;
 use crate::state::{as_at, loaders};
 
@@ -72,6 +73,26 @@ impl Provider {
             .await?
             .unwrap_or_default();
         Ok(Some(rows.into_iter().map(ProviderContact).collect()))
+    }
+    /// The provider's TOTAL-segment series of up to 60 indicators over a window of period
+    /// starts, for dashboards: one statement per request level however many providers ask.
+    /// Null with FORBIDDEN outside your scope.
+    async fn indicator_series(
+        &self,
+        ctx: &Context<'_>,
+        codes: Vec<String>,
+        from: Date,
+        to: Date,
+    ) -> Result<Option<Vec<IndicatorSeries>>> {
+        if !scope(ctx).await?.reaches_provider(&self.0.ods_code) {
+            return Err(AppError::forbidden(
+                "Your grants do not reach this provider's own values; use indicatorAggregate or indicatorBenchmark.",
+            )
+            .into());
+        }
+        Ok(Some(
+            load_series(ctx, self.0.ods_code.clone(), codes, from, to).await?,
+        ))
     }
 }
 

@@ -22,6 +22,8 @@ pub enum Subject {
     BankHoliday,
     /// The directory of bodies cause-for-concern letters go to.
     Recipient,
+    /// The indicator catalogue.
+    Indicator,
 }
 
 impl Subject {
@@ -34,6 +36,7 @@ impl Subject {
             Subject::Organisation(OrganisationEntity::ProviderContacts) => "PROVIDER_CONTACTS",
             Subject::BankHoliday => "BANK_HOLIDAY",
             Subject::Recipient => "RECIPIENT",
+            Subject::Indicator => "INDICATOR",
         }
     }
 }
@@ -141,7 +144,7 @@ pub async fn commit(
             audit_entry_id,
             at,
         })),
-        Subject::BankHoliday | Subject::Recipient => None,
+        Subject::BankHoliday | Subject::Recipient | Subject::Indicator => None,
     };
     if let Some(event) = &event {
         state.events.publish_in(&txn, event).await?;

@@ -1,15 +1,18 @@
 //! Business rules, callable without GraphQL: resolvers read the context, call a service and wrap
 //! the result.
 
+pub mod analysis;
 pub mod audit;
 pub mod calendar;
 pub mod case;
 pub mod icb;
+pub mod indicator;
 pub mod letter;
 pub mod network;
 pub mod policy;
 pub mod provider;
 pub mod region;
+pub mod submission;
 
 use crate::error::{AppError, AppResult};
 

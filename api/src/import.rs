@@ -1,0 +1,111 @@
+//! `portal import indicators FILE.csv`: a file of indicator values submitted as one batch, with
+//! the same checks as the `submitIndicatorValues` mutation (all or nothing, every bad line
+//! listed). Columns, in any order (a header row names them):
+//!
+//! `indicator,organisation,period,segment_kind,segment_value,numerator,denominator,value,status`
+//!
+//! `segment_kind` empty means `TOTAL`; empty figures are absent; `status` is `PROVISIONAL` or
+//! `VALIDATED`.
+
+use std::io::Read;
+
+use chrono::NaiveDate;
+use entities::enums::ValueStatus;
+use graphql::auth::{Grant, GrantScope, Role, Viewer};
+use graphql::service::submission::{Line, Submitted};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Row {
+    indicator: String,
+    organisation: String,
+    period: String,
+    #[serde(default)]
+    segment_kind: String,
+    #[serde(default)]
+    segment_value: String,
+    #[serde(default)]
+    numerator: String,
+    #[serde(default)]
+    denominator: String,
+    #[serde(default)]
+    value: String,
+    status: String,
+}
+
+fn figure(name: &str, s: &str) -> Result<Option<f64>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse::<f64>()
+        .map(Some)
+        .map_err(|_| format!("{name} \"{s}\" is not a number"))
+}
+
+fn submitted(row: Row) -> Result<Submitted, String> {
+    let period = NaiveDate::parse_from_str(row.period.trim(), "%Y-%m-%d").map_err(|_| {
+        format!(
+            "period \"{}\" is not a date like 2026-04-01 (the first day of the period)",
+            row.period
+        )
+    })?;
+    let status = match row.status.trim() {
+        "PROVISIONAL" => ValueStatus::Provisional,
+        "VALIDATED" => ValueStatus::Validated,
+        other => {
+            return Err(format!(
+                "status \"{other}\" is not PROVISIONAL or VALIDATED"
+            ));
+        }
+    };
+    let segment_kind = row.segment_kind.trim();
+    Ok(Submitted {
+        indicator: row.indicator.trim().to_owned(),
+        organisation: row.organisation.trim().to_owned(),
+        period,
+        segment_kind: if segment_kind.is_empty() {
+            "TOTAL".to_owned()
+        } else {
+            segment_kind.to_owned()
+        },
+        segment_value: row.segment_value.trim().to_owned(),
+        numerator: figure("numerator", &row.numerator)?,
+        denominator: figure("denominator", &row.denominator)?,
+        value: figure("value", &row.value)?,
+        status,
+    })
+}
+
+/// Reads every line of the file; a line that cannot be read carries why, so the batch's report
+/// lists it with the rest. Line 1 is the header.
+pub fn read_lines(input: impl Read) -> Result<Vec<Line>, String> {
+    let mut reader = csv::Reader::from_reader(input);
+    reader
+        .headers()
+        .map_err(|e| format!("the file has no readable header row: {e}"))?;
+    Ok(reader
+        .deserialize::<Row>()
+        .enumerate()
+        .map(|(i, row)| Line {
+            line: i + 2,
+            row: row
+                .map_err(|e| format!("unreadable: {e}"))
+                .and_then(submitted),
+        })
+        .collect())
+}
+
+/// The operator running the import, recorded as the batch's submitter.
+pub fn operator(by: &str) -> Result<Viewer, String> {
+    let by = by.trim();
+    if by.is_empty() {
+        return Err("--by names who is importing; it is recorded with the batch".into());
+    }
+    Ok(Viewer {
+        sub: format!("cli:{by}"),
+        name: by.to_owned(),
+        email: None,
+        grants: vec![Grant::new(Role::NationalAdmin, GrantScope::All)?],
+    })
+}

@@ -1,0 +1,33 @@
+use sea_orm::entity::prelude::*;
+
+use crate::enums::ValueStatus;
+
+/// A superseded revision of an indicator value, kept readable ("data and results revised in
+/// records", DOMAIN.md §5).
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "indicator_value_revisions")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub indicator_code: String,
+    pub organisation: String,
+    pub period_start: Date,
+    pub segment_kind: String,
+    pub segment_value: String,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub value: Option<f64>,
+    pub status: ValueStatus,
+    pub revision: i32,
+    pub batch_id: i32,
+    pub submitted_by_sub: String,
+    pub submitted_by_name: String,
+    pub submitted_at: DateTimeUtc,
+    pub superseded_at: DateTimeUtc,
+    pub superseded_by_batch: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,210 @@
+use async_graphql::{Context, Object, Result};
+
+use crate::auth::scope::scope;
+use crate::auth::viewer;
+use crate::input::indicator::{AreaInput, AreaKind, SegmentInput, SegmentKind};
+use crate::object::indicator::{
+    FunnelPlot, Indicator, IndicatorAggregate, IndicatorBenchmark, IndicatorValue, SpcChart,
+};
+use crate::scalar::Date;
+use crate::service::analysis::{self, Area, Window};
+use crate::service::indicator;
+use crate::state::{as_at, state};
+use entities::enums::IndicatorKind;
+
+#[derive(Default)]
+pub struct IndicatorQuery;
+
+fn area(input: AreaInput) -> Result<Area> {
+    let code = || {
+        input.code.clone().ok_or_else(|| {
+            crate::error::AppError::bad_input("Give the area's code (none only for ENGLAND).")
+        })
+    };
+    Ok(match input.kind {
+        AreaKind::Provider => Area::Provider(code()?),
+        AreaKind::Network => Area::Network(code()?),
+        AreaKind::Icb => Area::Icb(code()?),
+        AreaKind::Region => Area::Region(code()?),
+        AreaKind::England => Area::England,
+    })
+}
+
+#[Object]
+impl IndicatorQuery {
+    /// The catalogue: Appendix 1 of the network specification, the 15 generic network
+    /// indicators of its §7.1, and networks' local indicators. Every caller reads it.
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        group: Option<String>,
+        network: Option<String>,
+    ) -> Result<Vec<Indicator>> {
+        viewer(ctx)?;
+        let rows = indicator::list(&state(ctx).db, group.as_deref(), network.as_deref()).await?;
+        Ok(rows.into_iter().map(Indicator::from).collect())
+    }
+
+    async fn indicator(&self, ctx: &Context<'_>, code: String) -> Result<Indicator> {
+        viewer(ctx)?;
+        Ok(indicator::get(&state(ctx).db, &code).await?.into())
+    }
+
+    /// An organisation's current values (every segment, or one kind) in a window of period
+    /// starts; only organisations in your scope.
+    async fn indicator_values(
+        &self,
+        ctx: &Context<'_>,
+        indicator: String,
+        organisation: String,
+        from: Date,
+        to: Date,
+        segment_kind: Option<SegmentKind>,
+    ) -> Result<Vec<IndicatorValue>> {
+        viewer(ctx)?;
+        let scope = scope(ctx).await?;
+        let db = &state(ctx).db;
+        let ind = indicator::referenced(db, &indicator).await?;
+        let rows = analysis::values_of(
+            db,
+            &scope,
+            &ind,
+            &organisation,
+            Window::new(from.0, to.0)?,
+            segment_kind.map(SegmentKind::as_str),
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|m| IndicatorValue::current(&ind, m))
+            .collect())
+    }
+
+    /// Superseded revisions of an organisation's values, newest first.
+    async fn indicator_history(
+        &self,
+        ctx: &Context<'_>,
+        indicator: String,
+        organisation: String,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<IndicatorValue>> {
+        viewer(ctx)?;
+        let scope = scope(ctx).await?;
+        let db = &state(ctx).db;
+        let ind = indicator::referenced(db, &indicator).await?;
+        let rows =
+            analysis::history_of(db, &scope, &ind, &organisation, Window::new(from.0, to.0)?)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|m| IndicatorValue::superseded(&ind, m))
+            .collect())
+    }
+
+    /// An area's figures by period and over the window, per value of `segmentKind`, combined
+    /// as the indicator's kind allows (medians are not combined). The area is made of the
+    /// organisations as the map stands on `asAt` (default today). Figures are exact when you
+    /// reach every contributor or the area is England; otherwise counts of 1-7 are suppressed
+    /// and others rounded to 5.
+    #[allow(clippy::too_many_arguments)]
+    async fn indicator_aggregate(
+        &self,
+        ctx: &Context<'_>,
+        indicator: String,
+        area: AreaInput,
+        from: Date,
+        to: Date,
+        #[graphql(default_with = "SegmentKind::Total")] segment_kind: SegmentKind,
+        as_at: Option<Date>,
+    ) -> Result<IndicatorAggregate> {
+        viewer(ctx)?;
+        let scope = scope(ctx).await?;
+        let date = self::as_at(ctx, as_at);
+        let db = &state(ctx).db;
+        let ind = indicator::referenced(db, &indicator).await?;
+        let result = analysis::aggregate(
+            db,
+            &scope,
+            &ind,
+            &self::area(area)?,
+            Window::new(from.0, to.0)?,
+            segment_kind.as_str(),
+            date,
+        )
+        .await?;
+        Ok(IndicatorAggregate::new(ind.code, result))
+    }
+
+    /// National and peer quartiles and ranks over the window; rows for organisations in your
+    /// scope.
+    async fn indicator_benchmark(
+        &self,
+        ctx: &Context<'_>,
+        indicator: String,
+        from: Date,
+        to: Date,
+        as_at: Option<Date>,
+    ) -> Result<IndicatorBenchmark> {
+        viewer(ctx)?;
+        let scope = scope(ctx).await?;
+        let date = self::as_at(ctx, as_at);
+        let db = &state(ctx).db;
+        let ind = indicator::referenced(db, &indicator).await?;
+        let result =
+            analysis::benchmark(db, &scope, &ind, Window::new(from.0, to.0)?, date).await?;
+        Ok(IndicatorBenchmark::new(ind.code, result))
+    }
+
+    /// A funnel plot across every organisation with data in the window, with alert (95%) and
+    /// alarm (99.8%) limits, over-dispersion, outliers named positive or negative, and
+    /// non-participation; points for organisations in your scope.
+    async fn indicator_funnel(
+        &self,
+        ctx: &Context<'_>,
+        indicator: String,
+        from: Date,
+        to: Date,
+        as_at: Option<Date>,
+    ) -> Result<FunnelPlot> {
+        viewer(ctx)?;
+        let scope = scope(ctx).await?;
+        let date = self::as_at(ctx, as_at);
+        let db = &state(ctx).db;
+        let ind = indicator::referenced(db, &indicator).await?;
+        let view =
+            analysis::funnel_plot(db, &scope, &ind, Window::new(from.0, to.0)?, date).await?;
+        Ok(FunnelPlot::new(
+            ind.code,
+            view,
+            ind.kind == IndicatorKind::Proportion,
+            ind.direction.into(),
+        ))
+    }
+
+    /// An XmR chart of one organisation's series with the Making Data Count rules and icons.
+    async fn indicator_spc(
+        &self,
+        ctx: &Context<'_>,
+        indicator: String,
+        organisation: String,
+        from: Date,
+        to: Date,
+        #[graphql(default)] segment: SegmentInput,
+    ) -> Result<SpcChart> {
+        viewer(ctx)?;
+        let scope = scope(ctx).await?;
+        let db = &state(ctx).db;
+        let ind = indicator::referenced(db, &indicator).await?;
+        let view = analysis::spc_chart(
+            db,
+            &scope,
+            &ind,
+            &organisation,
+            Window::new(from.0, to.0)?,
+            (segment.kind.as_str(), &segment.value),
+        )
+        .await?;
+        Ok(SpcChart::new(&ind, organisation, view))
+    }
+}

@@ -1,0 +1,58 @@
+use async_graphql::{Context, Result, Subscription};
+use futures_util::Stream;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::auth::scope::scope;
+use crate::auth::viewer;
+use crate::events::Event;
+use crate::object::indicator::IndicatorValuesPublished;
+use crate::state::state;
+
+#[derive(Default)]
+pub struct IndicatorSubscription;
+
+#[Subscription]
+impl IndicatorSubscription {
+    /// Batches of indicator values as they commit, naming only the organisations in your scope
+    /// (providers you reach, networks you reach); batches touching none of them are not sent.
+    async fn indicator_values_published(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<impl Stream<Item = IndicatorValuesPublished>> {
+        viewer(ctx)?;
+        let scope = scope(ctx).await?;
+        let events = state(ctx).events.subscribe();
+        Ok(futures_util::stream::unfold(
+            (events, scope),
+            |(mut events, scope)| async move {
+                loop {
+                    match events.recv().await {
+                        Ok(Event::IndicatorValuesPublished(published)) => {
+                            let visible: Vec<String> = published
+                                .organisations
+                                .iter()
+                                .filter(|o| {
+                                    scope.everything
+                                        || scope.providers.contains(*o)
+                                        || scope.networks.contains(*o)
+                                })
+                                .cloned()
+                                .collect();
+                            if !visible.is_empty() {
+                                return Some((
+                                    IndicatorValuesPublished::new(published, visible),
+                                    (events, scope),
+                                ));
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(RecvError::Lagged(missed)) => {
+                            tracing::warn!(missed, "a subscriber fell behind and missed events")
+                        }
+                        Err(RecvError::Closed) => return None,
+                    }
+                }
+            },
+        ))
+    }
+}
