@@ -10,6 +10,7 @@ mod cases;
 mod contacts;
 mod hardening;
 mod http_audit;
+mod indicators;
 mod migrations;
 mod organisation;
 mod policy;

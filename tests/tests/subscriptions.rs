@@ -15,10 +15,10 @@ on_both_databases!(
     a_socket_without_a_valid_token_is_closed
 );
 
-type Socket =
+pub type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn open(app: &TestApp) -> Socket {
+pub async fn open(app: &TestApp) -> Socket {
     let mut request = app
         .graphql_url()
         .replace("http://", "ws://")
@@ -32,7 +32,7 @@ async fn open(app: &TestApp) -> Socket {
 }
 
 /// The next text message as JSON, or `None` when the socket closes.
-async fn next(socket: &mut Socket) -> Option<Value> {
+pub async fn next(socket: &mut Socket) -> Option<Value> {
     loop {
         let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
             .await
@@ -45,7 +45,7 @@ async fn next(socket: &mut Socket) -> Option<Value> {
     }
 }
 
-async fn send(socket: &mut Socket, value: Value) {
+pub async fn send(socket: &mut Socket, value: Value) {
     socket
         .send(Message::Text(value.to_string().into()))
         .await
