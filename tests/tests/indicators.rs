@@ -611,6 +611,41 @@ async fn funnel_names_outliers_both_ways_and_non_participants(app: TestApp) {
         .collect();
     assert_eq!(orgs, wessex, "{body}");
 
+    // From the alarm to a case in one step, with the evidence attached.
+    let open = r#"mutation($input: OpenCaseFromOutlierInput!) {
+        openCaseFromOutlier(input: $input) { reference category stage evidence { label url } } }"#;
+    let input = |ods: &str| {
+        json!({ "input": { "indicator": "HVLC_READMISSION_30D_LUMBAR_FUSION",
+        "providerOds": ods, "from": "2026-09-01", "to": "2026-09-01",
+        "summary": "Readmissions after lumbar fusion beyond the alarm limit." } })
+    };
+    let body = app.query(&["REGISTRY_ANALYST"], open, input(worst)).await;
+    let case = &body["data"]["openCaseFromOutlier"];
+    assert_eq!(case["category"], 3, "{body}");
+    let label = case["evidence"][0]["label"].as_str().unwrap();
+    assert!(
+        label.starts_with(
+            "Funnel alarm HVLC_READMISSION_30D_LUMBAR_FUSION 2026-09-01..2026-09-01: 40.0% on 200.0"
+        ),
+        "{label}"
+    );
+    assert!(
+        case["evidence"][0]["url"]
+            .as_str()
+            .unwrap()
+            .contains("/indicators/HVLC_READMISSION_30D_LUMBAR_FUSION/funnel")
+    );
+    let body = app.query(&["REGISTRY_ANALYST"], open, input(best)).await;
+    assert_eq!(
+        error_codes(&body),
+        ["BAD_USER_INPUT"],
+        "a positive outlier opens no case: {body}"
+    );
+    let body = app
+        .query(&["NETWORK_MANAGER:WESSEX"], open, input(worst))
+        .await;
+    assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
+
     // Counts have no funnel.
     let body = app
         .query(

@@ -1,10 +1,18 @@
 use async_graphql::{Context, Object, Result};
 
-use crate::auth::viewer;
+use entities::enums::IndicatorKind;
+
+use crate::auth::scope::scope;
+use crate::auth::{Role, viewer};
+use crate::error::AppError;
 use crate::input::indicator::{
-    DefineLocalIndicatorInput, EditIndicatorInput, SubmitIndicatorValuesInput,
+    DefineLocalIndicatorInput, EditIndicatorInput, OpenCaseFromOutlierInput,
+    SubmitIndicatorValuesInput,
 };
-use crate::object::indicator::{Indicator, SubmissionResult};
+use crate::object::case::Case;
+use crate::object::indicator::{Indicator, OutlierStatus, SubmissionResult, status};
+use crate::service::analysis::{self, Window};
+use crate::service::case::{self as cases, Caller, EvidenceLink, NewCase};
 use crate::service::indicator::{self, IndicatorEdit, LocalIndicator};
 use crate::service::submission::{self, Line, Submitted};
 use crate::state::state;
@@ -107,5 +115,93 @@ impl IndicatorMutation {
         };
         let model = indicator::define_local(state(ctx), viewer(ctx)?, new, &input.reason).await?;
         Ok(model.into())
+    }
+
+    /// Opens a cause-for-concern case (REGISTRY_ANALYST) about a provider that is a negative
+    /// alarm (beyond the 99.8% limit on the worse side) on the indicator's funnel for the
+    /// window, with the evidence attached: indicator, window, value, limits, z-score and method.
+    /// Category 4 for PROMs (EQ5D), otherwise 3 (emerging aggregate data).
+    async fn open_case_from_outlier(
+        &self,
+        ctx: &Context<'_>,
+        input: OpenCaseFromOutlierInput,
+    ) -> Result<Case> {
+        let viewer = viewer(ctx)?;
+        viewer.require_any(&[Role::RegistryAnalyst], "open a cause-for-concern case")?;
+        let scope = scope(ctx).await?;
+        let state = state(ctx);
+        let ind = indicator::referenced(&state.db, &input.indicator).await?;
+        let view = analysis::funnel_plot(
+            &state.db,
+            &scope,
+            &ind,
+            Window::new(input.from.0, input.to.0)?,
+            state.clock.today(),
+        )
+        .await?;
+        let percent = ind.kind == IndicatorKind::Proportion;
+        let scale = if percent { 100.0 } else { 1.0 };
+        let Some(row) = view
+            .rows
+            .iter()
+            .find(|r| r.organisation == input.provider_ods)
+        else {
+            return Err(AppError::bad_input(format!(
+                "{} has no {} values in this window, or is outside your scope.",
+                input.provider_ods, ind.code
+            ))
+            .into());
+        };
+        if status(row.point.band, ind.direction.into()) != OutlierStatus::NegativeAlarm {
+            return Err(AppError::bad_input(format!(
+                "{} is not a negative alarm on {} between {} and {}: only a point beyond the 99.8% limit on the worse side opens a case from the funnel.",
+                input.provider_ods, ind.code, input.from.0, input.to.0
+            ))
+            .into());
+        }
+        let unit = if percent { "%" } else { "" };
+        let limits = row.point.limits;
+        let label = format!(
+            "Funnel alarm {} {}..{}: {:.1}{unit} on {:.1} (alarm {:.1}-{:.1}{unit}, z {:.2}, target {:.1}{unit}, {:?}{})",
+            ind.code,
+            input.from.0,
+            input.to.0,
+            row.point.value * scale,
+            row.point.denominator,
+            limits.alarm_low * scale,
+            limits.alarm_high * scale,
+            row.point.z,
+            view.chart.target * scale,
+            view.method,
+            if view.chart.adjusted {
+                ", over-dispersion adjusted"
+            } else {
+                ""
+            },
+        );
+        let url = format!(
+            "{}/indicators/{}/funnel?from={}&to={}",
+            state.mail.public_url.trim_end_matches('/'),
+            ind.code,
+            input.from.0,
+            input.to.0
+        );
+        let new = NewCase {
+            provider_ods: Some(input.provider_ods.clone()),
+            implant: None,
+            category: if ind.code.starts_with("BSR_EQ5D") {
+                4
+            } else {
+                3
+            },
+            summary: input.summary,
+            evidence: vec![EvidenceLink { label, url }],
+        };
+        let caller = Caller {
+            viewer,
+            scope: &scope,
+        };
+        let model = cases::open(state, &caller, new).await?;
+        Ok(Case::read_by(&scope, model))
     }
 }

@@ -361,7 +361,7 @@ pub struct FunnelLimits {
 
 /// Where a point falls, naming positive (better) and negative (worse) outliers by the
 /// indicator's improvement direction; neutral indicators say high or low.
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
 pub enum OutlierStatus {
     WithinLimits,
     PositiveAlert,
