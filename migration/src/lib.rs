@@ -6,6 +6,7 @@
 pub use sea_orm_migration::MigrationStatus;
 pub use sea_orm_migration::prelude::*;
 
+mod append_only;
 mod m20261122_000001_create_organisations;
 mod m20261122_000002_create_calendar;
 mod m20261122_000003_create_audit_log;

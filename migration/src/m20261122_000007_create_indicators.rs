@@ -107,10 +107,17 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Superseded revisions and the batches that wrote values are history.
+        for table in HISTORY {
+            crate::append_only::protect(manager, table).await?;
+        }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in HISTORY {
+            crate::append_only::unprotect(manager, table).await?;
+        }
         for table in [
             IndicatorValueRevisions::Table.into_iden(),
             IndicatorValues::Table.into_iden(),
@@ -124,6 +131,8 @@ impl MigrationTrait for Migration {
         Ok(())
     }
 }
+
+const HISTORY: [&str; 2] = ["indicator_value_revisions", "indicator_batches"];
 
 /// The columns a value and a superseded revision of it share.
 fn value_columns(mut table: TableCreateStatement) -> TableCreateStatement {

@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 use crate::on_both_databases;
@@ -277,6 +278,16 @@ async fn a_batch_is_written_whole_or_not_at_all(app: TestApp) {
         json!([{ "numerator": 8.0, "revision": 1, "supersededAt": history["indicatorHistory"][0]["supersededAt"] }])
     );
     assert!(history["indicatorHistory"][0]["supersededAt"].is_string());
+    // Revisions and batches are history in the database itself.
+    for statement in [
+        "UPDATE indicator_value_revisions SET numerator = 0",
+        "DELETE FROM indicator_value_revisions",
+        "UPDATE indicator_batches SET reason = 'rewritten'",
+        "DELETE FROM indicator_batches",
+    ] {
+        let refused = app.state.db.execute_unprepared(statement).await;
+        assert!(refused.is_err(), "{statement} was allowed");
+    }
 }
 
 async fn submitters_may_submit_only_what_their_role_covers(app: TestApp) {

@@ -15,7 +15,7 @@ use entities::{
     indicator, indicator_value, mail_outbox, network, network_footprint, network_membership,
     provider, provider_contact, region,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::error::AppResult;
 pub use batch::{Batch, Dispatch, Loaders, drive};
@@ -360,8 +360,20 @@ pub struct SeriesOf {
     pub to: chrono::NaiveDate,
 }
 
+/// The columns a dashboard shows of one value.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct SeriesRow {
+    pub indicator_code: String,
+    pub organisation: String,
+    pub period_start: chrono::NaiveDate,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub value: Option<f64>,
+    pub status: entities::enums::ValueStatus,
+}
+
 impl Batch for SeriesOf {
-    type Value = Vec<(entities::enums::IndicatorKind, indicator_value::Model)>;
+    type Value = Vec<(entities::enums::IndicatorKind, SeriesRow)>;
     async fn load(
         db: &DatabaseConnection,
         keys: Vec<Self>,
@@ -390,11 +402,22 @@ impl Batch for SeriesOf {
         let mut out = HashMap::new();
         for ((codes, from, to), keys) in shapes {
             let rows = indicator_value::Entity::find()
+                .select_only()
+                .columns([
+                    indicator_value::Column::IndicatorCode,
+                    indicator_value::Column::Organisation,
+                    indicator_value::Column::PeriodStart,
+                    indicator_value::Column::Numerator,
+                    indicator_value::Column::Denominator,
+                    indicator_value::Column::Value,
+                    indicator_value::Column::Status,
+                ])
                 .filter(indicator_value::Column::Organisation.is_in(codes_of(&keys)))
                 .filter(indicator_value::Column::IndicatorCode.is_in(codes.iter().cloned()))
                 .filter(indicator_value::Column::PeriodStart.between(from, to))
                 .filter(indicator_value::Column::SegmentKind.eq(crate::service::indicator::TOTAL))
                 .order_by_asc(indicator_value::Column::PeriodStart)
+                .into_model::<SeriesRow>()
                 .all(db)
                 .await?;
             let mut by_org: HashMap<String, Self::Value> = HashMap::new();

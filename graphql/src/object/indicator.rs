@@ -688,7 +688,7 @@ pub struct SeriesPoint {
 /// Shapes loaded rows into one series per requested indicator, in the order asked.
 pub fn series(
     codes: &[String],
-    rows: Vec<(entities::enums::IndicatorKind, indicator_value::Model)>,
+    rows: Vec<(entities::enums::IndicatorKind, crate::loader::SeriesRow)>,
 ) -> Vec<IndicatorSeries> {
     let mut out: Vec<IndicatorSeries> = codes
         .iter()
@@ -697,19 +697,23 @@ pub fn series(
             points: Vec::new(),
         })
         .collect();
+    let index: std::collections::HashMap<&str, usize> = codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i))
+        .collect();
     for (kind, m) in rows {
-        let Some(s) = out
-            .iter_mut()
-            .find(|s| s.indicator_code == m.indicator_code)
+        let Some(s) = index
+            .get(m.indicator_code.as_str())
+            .and_then(|i| out.get_mut(*i))
         else {
             continue;
         };
-        let figure = analysis::single(kind, &m);
         s.points.push(SeriesPoint {
             period: m.period_start.into(),
             numerator: m.numerator,
             denominator: m.denominator,
-            value: figure.value,
+            value: analysis::value_of(kind, m.numerator, m.denominator, m.value),
             status: m.status.into(),
         });
     }

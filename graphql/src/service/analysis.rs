@@ -94,6 +94,19 @@ fn rate(kind: IndicatorKind, n: Option<f64>, d: Option<f64>, v: Option<f64>) -> 
     }
 }
 
+/// One stored value in the indicator's unit.
+pub fn value_of(
+    kind: IndicatorKind,
+    numerator: Option<f64>,
+    denominator: Option<f64>,
+    value: Option<f64>,
+) -> Option<f64> {
+    match kind {
+        IndicatorKind::Attestation => value,
+        _ => rate(kind, numerator, denominator, value),
+    }
+}
+
 /// One stored value as a figure.
 pub fn single(kind: IndicatorKind, m: &indicator_value::Model) -> Figure {
     let (numerator, denominator) = match kind {
@@ -103,10 +116,7 @@ pub fn single(kind: IndicatorKind, m: &indicator_value::Model) -> Figure {
     Figure {
         numerator,
         denominator,
-        value: match kind {
-            IndicatorKind::Attestation => m.value,
-            _ => rate(kind, numerator, denominator, m.value),
-        },
+        value: value_of(kind, m.numerator, m.denominator, m.value),
         values: 1,
         ..Figure::default()
     }
