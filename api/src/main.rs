@@ -187,13 +187,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), api::startup::B
                     format!("--at must be an RFC 3339 instant like 2026-12-01T09:00:00Z: {e}")
                 })?
                 .with_timezone(&Utc);
-            let conn = db::connect(
-                &settings.database_url,
-                settings.db_pool_size,
-                Arc::new(AtomicU64::new(0)),
-            )
-            .await?;
-            db::migrate_up(&conn).await?;
+            let conn = migrated(&settings).await?;
             let state = AppState::new(
                 conn,
                 Arc::new(ManualClock::new(at)),
@@ -215,13 +209,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), api::startup::B
             let lines = api::import::read_lines(
                 std::fs::File::open(&file).map_err(|e| format!("cannot open {name}: {e}"))?,
             )?;
-            let conn = db::connect(
-                &settings.database_url,
-                settings.db_pool_size,
-                Arc::new(AtomicU64::new(0)),
-            )
-            .await?;
-            db::migrate_up(&conn).await?;
+            let conn = migrated(&settings).await?;
             migration::reference::load(&conn, Utc::now()).await?;
             let state = AppState::new(conn, Arc::new(SystemClock), settings.mail_identity());
             let origin = format!(
@@ -261,6 +249,20 @@ async fn run(command: Command, settings: Settings) -> Result<(), api::startup::B
         Command::Schema => {}
     }
     Ok(())
+}
+
+/// A connection to the configured database with every migration applied.
+async fn migrated(
+    settings: &Settings,
+) -> Result<sea_orm::DatabaseConnection, api::startup::BoxError> {
+    let conn = db::connect(
+        &settings.database_url,
+        settings.db_pool_size,
+        Arc::new(AtomicU64::new(0)),
+    )
+    .await?;
+    db::migrate_up(&conn).await?;
+    Ok(conn)
 }
 
 fn host(bind: &str) -> &str {

@@ -1,6 +1,6 @@
 use async_graphql::{Context, Object, Result};
 
-use crate::auth::scope::scope;
+use crate::auth::scope::{Scope, scope};
 use crate::auth::viewer;
 use crate::input::indicator::{AreaInput, AreaKind, SegmentInput, SegmentKind};
 use crate::object::indicator::{
@@ -14,6 +14,25 @@ use entities::enums::IndicatorKind;
 
 #[derive(Default)]
 pub struct IndicatorQuery;
+
+/// What every indicator read starts from: the caller's scope, the indicator and the window.
+struct Asked<'a> {
+    scope: std::sync::Arc<Scope>,
+    db: &'a sea_orm::DatabaseConnection,
+    indicator: entities::indicator::Model,
+    window: Window,
+}
+
+async fn asked<'a>(ctx: &Context<'a>, code: &str, from: Date, to: Date) -> Result<Asked<'a>> {
+    viewer(ctx)?;
+    let db = &state(ctx).db;
+    Ok(Asked {
+        scope: scope(ctx).await?,
+        db,
+        indicator: indicator::referenced(db, code).await?,
+        window: Window::new(from.0, to.0)?,
+    })
+}
 
 fn area(input: AreaInput) -> Result<Area> {
     let code = || {
@@ -61,16 +80,18 @@ impl IndicatorQuery {
         to: Date,
         segment_kind: Option<SegmentKind>,
     ) -> Result<Vec<IndicatorValue>> {
-        viewer(ctx)?;
-        let scope = scope(ctx).await?;
-        let db = &state(ctx).db;
-        let ind = indicator::referenced(db, &indicator).await?;
+        let Asked {
+            scope,
+            db,
+            indicator: ind,
+            window,
+        } = asked(ctx, &indicator, from, to).await?;
         let rows = analysis::values_of(
             db,
             &scope,
             &ind,
             &organisation,
-            Window::new(from.0, to.0)?,
+            window,
             segment_kind.map(SegmentKind::as_str),
         )
         .await?;
@@ -89,13 +110,13 @@ impl IndicatorQuery {
         from: Date,
         to: Date,
     ) -> Result<Vec<IndicatorValue>> {
-        viewer(ctx)?;
-        let scope = scope(ctx).await?;
-        let db = &state(ctx).db;
-        let ind = indicator::referenced(db, &indicator).await?;
-        let rows =
-            analysis::history_of(db, &scope, &ind, &organisation, Window::new(from.0, to.0)?)
-                .await?;
+        let Asked {
+            scope,
+            db,
+            indicator: ind,
+            window,
+        } = asked(ctx, &indicator, from, to).await?;
+        let rows = analysis::history_of(db, &scope, &ind, &organisation, window).await?;
         Ok(rows
             .into_iter()
             .map(|m| IndicatorValue::superseded(&ind, m))
@@ -118,17 +139,19 @@ impl IndicatorQuery {
         #[graphql(default_with = "SegmentKind::Total")] segment_kind: SegmentKind,
         as_at: Option<Date>,
     ) -> Result<IndicatorAggregate> {
-        viewer(ctx)?;
-        let scope = scope(ctx).await?;
         let date = self::as_at(ctx, as_at);
-        let db = &state(ctx).db;
-        let ind = indicator::referenced(db, &indicator).await?;
+        let Asked {
+            scope,
+            db,
+            indicator: ind,
+            window,
+        } = asked(ctx, &indicator, from, to).await?;
         let result = analysis::aggregate(
             db,
             &scope,
             &ind,
             &self::area(area)?,
-            Window::new(from.0, to.0)?,
+            window,
             segment_kind.as_str(),
             date,
         )
@@ -146,13 +169,14 @@ impl IndicatorQuery {
         to: Date,
         as_at: Option<Date>,
     ) -> Result<IndicatorBenchmark> {
-        viewer(ctx)?;
-        let scope = scope(ctx).await?;
         let date = self::as_at(ctx, as_at);
-        let db = &state(ctx).db;
-        let ind = indicator::referenced(db, &indicator).await?;
-        let result =
-            analysis::benchmark(db, &scope, &ind, Window::new(from.0, to.0)?, date).await?;
+        let Asked {
+            scope,
+            db,
+            indicator: ind,
+            window,
+        } = asked(ctx, &indicator, from, to).await?;
+        let result = analysis::benchmark(db, &scope, &ind, window, date).await?;
         Ok(IndicatorBenchmark::new(ind.code, result))
     }
 
@@ -167,13 +191,14 @@ impl IndicatorQuery {
         to: Date,
         as_at: Option<Date>,
     ) -> Result<FunnelPlot> {
-        viewer(ctx)?;
-        let scope = scope(ctx).await?;
         let date = self::as_at(ctx, as_at);
-        let db = &state(ctx).db;
-        let ind = indicator::referenced(db, &indicator).await?;
-        let view =
-            analysis::funnel_plot(db, &scope, &ind, Window::new(from.0, to.0)?, date).await?;
+        let Asked {
+            scope,
+            db,
+            indicator: ind,
+            window,
+        } = asked(ctx, &indicator, from, to).await?;
+        let view = analysis::funnel_plot(db, &scope, &ind, window, date).await?;
         Ok(FunnelPlot::new(
             ind.code,
             view,
@@ -192,16 +217,18 @@ impl IndicatorQuery {
         to: Date,
         #[graphql(default)] segment: SegmentInput,
     ) -> Result<SpcChart> {
-        viewer(ctx)?;
-        let scope = scope(ctx).await?;
-        let db = &state(ctx).db;
-        let ind = indicator::referenced(db, &indicator).await?;
+        let Asked {
+            scope,
+            db,
+            indicator: ind,
+            window,
+        } = asked(ctx, &indicator, from, to).await?;
         let view = analysis::spc_chart(
             db,
             &scope,
             &ind,
             &organisation,
-            Window::new(from.0, to.0)?,
+            window,
             (segment.kind.as_str(), &segment.value),
         )
         .await?;
