@@ -72,12 +72,15 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Dashboards read one organisation's TOTAL series of many indicators at once.
         manager
             .create_index(
                 Index::create()
-                    .name("indicator_values_organisation")
+                    .name("indicator_values_series")
                     .table(IndicatorValues::Table)
                     .col(IndicatorValues::Organisation)
+                    .col(IndicatorValues::SegmentKind)
+                    .col(IndicatorValues::IndicatorCode)
                     .col(IndicatorValues::PeriodStart)
                     .to_owned(),
             )

@@ -6,8 +6,9 @@
 //! - bulk import of the whole set as one batch through the CSV reader and the submission
 //!   service `portal import indicators` uses: rows per second and the process's peak memory;
 //! - a dashboard query (all networks → hubs and partners → every provider-level indicator → last
-//!   12 months) and one provider's 36-month series: requests per second and p50/p99 latency at 1
-//!   and 16 concurrent clients, and SQL statements per request;
+//!   12 months; series as points and as columns) and one provider's 36-month series: requests
+//!   per second and p50/p99 latency at 1 and 16 concurrent clients, and SQL statements per
+//!   request;
 //! - a funnel plot across all providers and an SPC chart of one series: time per call.
 //!
 //! `cargo bench --profile dev -p tests --bench indicators` (or `cargo bench -p tests --bench
@@ -260,13 +261,25 @@ async fn main() {
     let dashboard = r#"query($codes: [String!]!) { networks { edges { node { code
         hubs { provider { odsCode indicatorSeries(codes: $codes, from: "2025-11-01", to: "2026-10-01") { indicatorCode points { period value numerator denominator } } } }
         partners { provider { odsCode indicatorSeries(codes: $codes, from: "2025-11-01", to: "2026-10-01") { indicatorCode points { period value numerator denominator } } } } } } } }"#;
+    let columns = dashboard.replace(
+        "points { period value numerator denominator }",
+        "periods values numerators denominators",
+    );
     let series = r#"query($codes: [String!]!) { provider(odsCode: "RHM") {
         indicatorSeries(codes: $codes, from: "2023-11-01", to: "2026-10-01") { indicatorCode points { period value numerator denominator } } } }"#;
     for clients in [1, 16] {
         load(
             &app,
-            "dashboard",
+            "dashboard, points",
             dashboard,
+            json!({ "codes": codes }),
+            clients,
+        )
+        .await;
+        load(
+            &app,
+            "dashboard, columns",
+            &columns,
             json!({ "codes": codes }),
             clients,
         )
