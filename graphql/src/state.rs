@@ -5,8 +5,9 @@ use std::sync::Arc;
 use sea_orm::{DatabaseBackend, DatabaseConnection};
 use tokio::sync::{Mutex, MutexGuard, Notify};
 
+use crate::auth::scope::MapCache;
 use crate::clock::Clock;
-use crate::events::EventBus;
+use crate::events::{Event, EventBus};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -18,6 +19,8 @@ pub struct AppState {
     pub writes: WriteLock,
     /// Woken when a transition commits mail, so the dispatcher sends it at once.
     pub outbox: Arc<Notify>,
+    /// Today's organisation map, shared by requests until it changes.
+    pub org_map: Arc<MapCache>,
 }
 
 impl AppState {
@@ -29,7 +32,25 @@ impl AppState {
             mail,
             writes: WriteLock::default(),
             outbox: Arc::new(Notify::new()),
+            org_map: Arc::new(MapCache::default()),
         }
+    }
+
+    /// Drops the cached organisation map whenever a change to it is announced, from this
+    /// instance or (on PostgreSQL) another. Runs until the event bus closes.
+    pub fn watch_organisation_changes(&self) {
+        let mut events = self.events.subscribe();
+        let map = self.org_map.clone();
+        tokio::spawn(async move {
+            loop {
+                match events.recv().await {
+                    Ok(Event::OrganisationChanged(_))
+                    | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => map.invalidate(),
+                    Ok(_) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        });
     }
 }
 

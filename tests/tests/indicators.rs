@@ -863,3 +863,38 @@ async fn published_values_reach_only_subscribers_in_scope(app: TestApp) {
     assert_eq!(event["organisations"], json!(["RHM"]));
     assert_eq!(event["firstPeriod"], "2026-10-01");
 }
+
+/// Scope comes from a cached organisation map: a change made through instance A reaches the
+/// scope of a caller on instance B (PostgreSQL LISTEN/NOTIFY), not only A's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_on_one_instance_rescopes_callers_on_another() {
+    let Some(a) = crate::support::spawn(crate::support::Db::Postgres).await else {
+        return;
+    };
+    let b = crate::support::spawn_another_instance(&a).await;
+    let reach = r#"{ me { providers { odsCode } } }"#;
+    let reaches_rhu = |body: &Value| {
+        body["data"]["me"]["providers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["odsCode"] == "RHU")
+    };
+    let manager = ["NETWORK_MANAGER:WESSEX"];
+    assert!(reaches_rhu(&b.query(&manager, reach, json!({})).await));
+    a.admin(
+        r#"mutation { setNetworkHubs(input: { network: "WESSEX", hubs: [{ odsCode: "RHM" }, { odsCode: "ZZ121" }],
+            effectiveFrom: "2026-11-22", reason: "Portsmouth spinal surgery moved" }) { code } }"#,
+        json!({}),
+    )
+    .await;
+    assert!(!reaches_rhu(&a.query(&manager, reach, json!({})).await));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while reaches_rhu(&b.query(&manager, reach, json!({})).await) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "instance B still scopes by the old map"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

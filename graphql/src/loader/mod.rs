@@ -416,6 +416,9 @@ impl Batch for SeriesOf {
                 .filter(indicator_value::Column::IndicatorCode.is_in(codes.iter().cloned()))
                 .filter(indicator_value::Column::PeriodStart.between(from, to))
                 .filter(indicator_value::Column::SegmentKind.eq(crate::service::indicator::TOTAL))
+                // The order of the `indicator_values_series` index, so no sort is needed.
+                .order_by_asc(indicator_value::Column::Organisation)
+                .order_by_asc(indicator_value::Column::IndicatorCode)
                 .order_by_asc(indicator_value::Column::PeriodStart)
                 .into_model::<SeriesRow>()
                 .all(db)

@@ -150,6 +150,9 @@ pub async fn commit(
         state.events.publish_in(&txn, event).await?;
     }
     txn.commit().await?;
+    if matches!(subject, Subject::Organisation(_)) {
+        state.org_map.invalidate();
+    }
     tracing::info!(actor = %actor.sub, entity = subject.entity_type(), %key, audit_entry_id, "reference data changed");
     if let Some(event) = event {
         state.events.committed(event);

@@ -15,7 +15,6 @@ use sea_orm::{
 
 use super::indicator::{period_problem, segment_problem, submit_refusal};
 use crate::auth::Viewer;
-use crate::auth::scope::OrgSnapshot;
 use crate::error::{AppError, AppResult, Problem};
 use crate::events::{Event, IndicatorPublication};
 use crate::state::AppState;
@@ -154,7 +153,7 @@ pub async fn submit(
         .into_iter()
         .collect();
     let today = state.clock.today();
-    let map = OrgSnapshot::load(db, today).await?;
+    let map = state.org_map.on(db, today).await?;
     let networks: BTreeSet<&str> = map.networks.iter().map(|(n, _)| n.as_str()).collect();
 
     let mut problems = Vec::new();
