@@ -58,7 +58,7 @@ impl Application {
         let verifier = Arc::new(keys::verifier(settings, dev_secret.as_ref())?);
         let state = AppState::new(db, clock, settings.mail_identity());
         state.events.listen(&state.db).await?;
-        state.watch_organisation_changes();
+        state.watch_changes();
         if let Some(mail) = &settings.mail {
             let dispatcher = Dispatcher::new(state.db.clone(), state.writes.clone(), mail.clone())?;
             tokio::spawn(dispatcher.run(state.outbox.clone()));

@@ -18,6 +18,7 @@ pub mod portal;
 pub mod query;
 pub mod scalar;
 pub mod schema;
+pub mod series;
 pub mod service;
 pub mod state;
 pub mod stats;

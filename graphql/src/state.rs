@@ -8,6 +8,7 @@ use tokio::sync::{Mutex, MutexGuard, Notify};
 use crate::auth::scope::MapCache;
 use crate::clock::Clock;
 use crate::events::{Event, EventBus};
+use crate::series::SeriesCache;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -21,6 +22,8 @@ pub struct AppState {
     pub outbox: Arc<Notify>,
     /// Today's organisation map, shared by requests until it changes.
     pub org_map: Arc<MapCache>,
+    /// Dashboards' series, shared by requests until a batch changes them.
+    pub series: Arc<SeriesCache>,
 }
 
 impl AppState {
@@ -33,20 +36,27 @@ impl AppState {
             writes: WriteLock::default(),
             outbox: Arc::new(Notify::new()),
             org_map: Arc::new(MapCache::default()),
+            series: Arc::new(SeriesCache::default()),
         }
     }
 
-    /// Drops the cached organisation map whenever a change to it is announced, from this
-    /// instance or (on PostgreSQL) another. Runs until the event bus closes.
-    pub fn watch_organisation_changes(&self) {
+    /// Drops cached maps and series whenever a change to them is announced, from this instance
+    /// or (on PostgreSQL) another. Runs until the event bus closes.
+    pub fn watch_changes(&self) {
         let mut events = self.events.subscribe();
-        let map = self.org_map.clone();
+        let (map, series) = (self.org_map.clone(), self.series.clone());
         tokio::spawn(async move {
             loop {
                 match events.recv().await {
-                    Ok(Event::OrganisationChanged(_))
-                    | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => map.invalidate(),
-                    Ok(_) => {}
+                    Ok(Event::OrganisationChanged(_)) => map.invalidate(),
+                    Ok(Event::IndicatorValuesPublished(published)) => {
+                        series.forget(&published.organisations)
+                    }
+                    Ok(Event::CaseChanged(_)) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        map.invalidate();
+                        series.forget_all();
+                    }
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
                 }
             }

@@ -864,8 +864,8 @@ async fn published_values_reach_only_subscribers_in_scope(app: TestApp) {
     assert_eq!(event["firstPeriod"], "2026-10-01");
 }
 
-/// Scope comes from a cached organisation map: a change made through instance A reaches the
-/// scope of a caller on instance B (PostgreSQL LISTEN/NOTIFY), not only A's.
+/// Scope and dashboard series come from caches: a change made through instance A reaches the
+/// callers of instance B (PostgreSQL LISTEN/NOTIFY), not only A's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_on_one_instance_rescopes_callers_on_another() {
     let Some(a) = crate::support::spawn(crate::support::Db::Postgres).await else {
@@ -889,7 +889,31 @@ async fn a_change_on_one_instance_rescopes_callers_on_another() {
     )
     .await;
     assert!(!reaches_rhu(&a.query(&manager, reach, json!({})).await));
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    // Dashboards' series are cached too: a batch published through A reaches B's readers.
+    let series = r#"{ provider(odsCode: "RHM") { indicatorSeries(codes: ["MSCC_OPERATIONS"], from: "2026-09-01", to: "2026-09-01") { values } } }"#;
+    let value = |body: Value| body["data"]["provider"]["indicatorSeries"][0]["values"].clone();
+    let publish = |v: u32| {
+        json!({ "input": { "values": [{ "indicator": "MSCC_OPERATIONS", "organisation": "RHM",
+        "period": "2026-09-01", "value": v, "status": "VALIDATED" }] } })
+    };
+    a.admin(SUBMIT, publish(4)).await;
+    assert_eq!(
+        value(b.query(&["NATIONAL_VIEWER"], series, json!({})).await),
+        json!([4.0])
+    );
+    a.admin(SUBMIT, publish(5)).await;
+    assert_eq!(
+        value(a.query(&["NATIONAL_VIEWER"], series, json!({})).await),
+        json!([5.0])
+    );
+    while value(b.query(&["NATIONAL_VIEWER"], series, json!({})).await) != json!([5.0]) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "instance B still serves the old series"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     while reaches_rhu(&b.query(&manager, reach, json!({})).await) {
         assert!(
             tokio::time::Instant::now() < deadline,

@@ -12,8 +12,8 @@ use std::hash::Hash;
 use entities::enums::Nation;
 use entities::{
     case_action, case_conflict, case_decision, case_event, case_stage, icb, icb_succession,
-    indicator, indicator_value, mail_outbox, network, network_footprint, network_membership,
-    provider, provider_contact, region,
+    indicator_value, mail_outbox, network, network_footprint, network_membership, provider,
+    provider_contact, region,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -350,97 +350,72 @@ impl Batch for PolicyStage {
     }
 }
 
-/// One organisation's TOTAL-segment series of some indicators over a window: the dashboard's
-/// load. Keys of one wave that ask for the same indicators and window share one statement.
+/// Every TOTAL-segment value of an organisation (all indicators, all periods), with each
+/// indicator's kind: what dashboards draw from, kept in `series::SeriesCache` between requests.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct SeriesOf {
-    pub organisation: String,
-    pub codes: Vec<String>,
-    pub from: chrono::NaiveDate,
-    pub to: chrono::NaiveDate,
-}
+pub struct TotalsOf(pub String);
 
 /// The columns a dashboard shows of one value.
 #[derive(Debug, Clone, sea_orm::FromQueryResult)]
 pub struct SeriesRow {
     pub indicator_code: String,
-    pub organisation: String,
     pub period_start: chrono::NaiveDate,
     pub numerator: Option<f64>,
     pub denominator: Option<f64>,
     pub value: Option<f64>,
     pub status: entities::enums::ValueStatus,
+    pub kind: entities::enums::IndicatorKind,
 }
 
-impl Batch for SeriesOf {
-    type Value = Vec<(entities::enums::IndicatorKind, SeriesRow)>;
+#[derive(sea_orm::FromQueryResult)]
+struct OrganisationSeriesRow {
+    organisation: String,
+    #[sea_orm(nested)]
+    row: SeriesRow,
+}
+
+impl Batch for TotalsOf {
+    type Value = std::sync::Arc<Vec<SeriesRow>>;
     async fn load(
         db: &DatabaseConnection,
         keys: Vec<Self>,
     ) -> AppResult<HashMap<Self, Self::Value>> {
-        let mut shapes: HashMap<
-            (Vec<String>, chrono::NaiveDate, chrono::NaiveDate),
-            Vec<SeriesOf>,
-        > = HashMap::new();
-        for key in keys {
-            shapes
-                .entry((key.codes.clone(), key.from, key.to))
-                .or_default()
-                .push(key);
-        }
-        let all_codes: Vec<String> = shapes
-            .keys()
-            .flat_map(|(codes, _, _)| codes.iter().cloned())
-            .collect();
-        let kinds: HashMap<String, entities::enums::IndicatorKind> = indicator::Entity::find()
-            .filter(indicator::Column::Code.is_in(all_codes))
+        let rows = indicator_value::Entity::find()
+            .select_only()
+            .columns([
+                indicator_value::Column::Organisation,
+                indicator_value::Column::IndicatorCode,
+                indicator_value::Column::PeriodStart,
+                indicator_value::Column::Numerator,
+                indicator_value::Column::Denominator,
+                indicator_value::Column::Value,
+                indicator_value::Column::Status,
+            ])
+            .column_as(
+                sea_orm::sea_query::Expr::cust(
+                    "(SELECT kind FROM indicators WHERE indicators.code = indicator_values.indicator_code)",
+                ),
+                "kind",
+            )
+            .filter(indicator_value::Column::Organisation.is_in(codes(&keys, |k| &k.0)))
+            .filter(indicator_value::Column::SegmentKind.eq(crate::service::indicator::TOTAL))
+            // The order of the `indicator_values_series` index, so no sort is needed.
+            .order_by_asc(indicator_value::Column::Organisation)
+            .order_by_asc(indicator_value::Column::IndicatorCode)
+            .order_by_asc(indicator_value::Column::PeriodStart)
+            .into_model::<OrganisationSeriesRow>()
             .all(db)
-            .await?
-            .into_iter()
-            .map(|i| (i.code, i.kind))
-            .collect();
-        let mut out = HashMap::new();
-        for ((codes, from, to), keys) in shapes {
-            let rows = indicator_value::Entity::find()
-                .select_only()
-                .columns([
-                    indicator_value::Column::IndicatorCode,
-                    indicator_value::Column::Organisation,
-                    indicator_value::Column::PeriodStart,
-                    indicator_value::Column::Numerator,
-                    indicator_value::Column::Denominator,
-                    indicator_value::Column::Value,
-                    indicator_value::Column::Status,
-                ])
-                .filter(indicator_value::Column::Organisation.is_in(codes_of(&keys)))
-                .filter(indicator_value::Column::IndicatorCode.is_in(codes.iter().cloned()))
-                .filter(indicator_value::Column::PeriodStart.between(from, to))
-                .filter(indicator_value::Column::SegmentKind.eq(crate::service::indicator::TOTAL))
-                // The order of the `indicator_values_series` index, so no sort is needed.
-                .order_by_asc(indicator_value::Column::Organisation)
-                .order_by_asc(indicator_value::Column::IndicatorCode)
-                .order_by_asc(indicator_value::Column::PeriodStart)
-                .into_model::<SeriesRow>()
-                .all(db)
-                .await?;
-            let mut by_org: HashMap<String, Self::Value> = HashMap::new();
-            for row in rows {
-                if let Some(kind) = kinds.get(&row.indicator_code) {
-                    by_org
-                        .entry(row.organisation.clone())
-                        .or_default()
-                        .push((*kind, row));
-                }
-            }
-            for key in keys {
-                let rows = by_org.remove(&key.organisation).unwrap_or_default();
-                out.insert(key, rows);
+            .await?;
+        let mut by_org: HashMap<TotalsOf, Vec<SeriesRow>> =
+            keys.into_iter().map(|k| (k, Vec::new())).collect();
+        for r in rows {
+            if let Some(list) = by_org.get_mut(&TotalsOf(r.organisation)) {
+                list.push(r.row);
             }
         }
-        Ok(out)
+        Ok(by_org
+            .into_iter()
+            .map(|(k, v)| (k, std::sync::Arc::new(v)))
+            .collect())
     }
-}
-
-fn codes_of(keys: &[SeriesOf]) -> Vec<String> {
-    keys.iter().map(|k| k.organisation.clone()).collect()
 }

@@ -710,10 +710,12 @@ pub struct SeriesPoint {
     pub status: ValueStatus,
 }
 
-/// Shapes loaded rows into one series per requested indicator, in the order asked.
+/// One series per requested indicator, in the order asked, from an organisation's TOTAL rows
+/// (ordered by indicator and period), keeping the periods in the window.
 pub fn series(
     codes: &[String],
-    rows: Vec<(entities::enums::IndicatorKind, crate::loader::SeriesRow)>,
+    rows: &[crate::loader::SeriesRow],
+    window: analysis::Window,
 ) -> Vec<IndicatorSeries> {
     let mut out: Vec<IndicatorSeries> = codes
         .iter()
@@ -727,7 +729,10 @@ pub fn series(
         .enumerate()
         .map(|(i, c)| (c.as_str(), i))
         .collect();
-    for (kind, m) in rows {
+    for m in rows {
+        if m.period_start < window.from || m.period_start > window.to {
+            continue;
+        }
         let Some(s) = index
             .get(m.indicator_code.as_str())
             .and_then(|i| out.get_mut(*i))
@@ -738,7 +743,7 @@ pub fn series(
             period: m.period_start.into(),
             numerator: m.numerator,
             denominator: m.denominator,
-            value: analysis::value_of(kind, m.numerator, m.denominator, m.value),
+            value: analysis::value_of(m.kind, m.numerator, m.denominator, m.value),
             status: m.status.into(),
         });
     }
@@ -748,7 +753,8 @@ pub fn series(
 /// Most indicators a dashboard series field takes at once.
 pub const MAX_SERIES: usize = 60;
 
-/// Loads an organisation's series through the request's batcher.
+/// An organisation's series: from the shared cache, or through the request's batcher (one
+/// statement for every organisation missing from the cache at that level of the query).
 pub async fn load_series(
     ctx: &async_graphql::Context<'_>,
     organisation: String,
@@ -763,14 +769,18 @@ pub async fn load_series(
         .into());
     }
     let window = analysis::Window::new(from.0, to.0)?;
-    let rows = crate::state::loaders(ctx)
-        .load_one(crate::loader::SeriesOf {
-            organisation,
-            codes: codes.clone(),
-            from: window.from,
-            to: window.to,
-        })
-        .await?
-        .unwrap_or_default();
-    Ok(series(&codes, rows))
+    let cache = &crate::state::state(ctx).series;
+    let rows = match cache.get(&organisation) {
+        Some(rows) => rows,
+        None => {
+            let generation = cache.generation();
+            let rows = crate::state::loaders(ctx)
+                .load_one(crate::loader::TotalsOf(organisation.clone()))
+                .await?
+                .unwrap_or_default();
+            cache.keep(&organisation, rows.clone(), generation);
+            rows
+        }
+    };
+    Ok(series(&codes, &rows, window))
 }

@@ -388,9 +388,11 @@ async fn write(
         .exec(&txn)
         .await?;
     }
+    let touched = published.organisations.clone();
     let event = Event::IndicatorValuesPublished(published);
     state.events.publish_in(&txn, &event).await?;
     txn.commit().await?;
+    state.series.forget(&touched);
     tracing::info!(actor = %viewer.sub, batch, created = outcome.created, revised = outcome.revised, unchanged = outcome.unchanged, "indicator values published");
     state.events.committed(event);
     outcome.batch_id = Some(batch);
