@@ -24,8 +24,10 @@ impl ScalarType for Date {
         matches!(value, Value::String(_))
     }
 
+    /// `NaiveDate`'s `Display` is ISO 8601 (`YYYY-MM-DD`) and, unlike `format`, parses no
+    /// pattern: dashboards render tens of thousands of dates per answer.
     fn to_value(&self) -> Value {
-        Value::String(self.0.format("%Y-%m-%d").to_string())
+        Value::String(self.0.to_string())
     }
 }
 
@@ -49,6 +51,12 @@ impl From<NaiveDate> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_print_in_iso_form() {
+        let date = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap_or_default();
+        assert_eq!(Date(date).to_value(), Value::String("2026-04-01".into()));
+    }
 
     #[test]
     fn dates_parse_only_in_iso_form() {
