@@ -523,12 +523,12 @@ pub async fn benchmark(
     as_at: NaiveDate,
 ) -> AppResult<Benchmark> {
     let members = members_of_area(db, indicator.level, &Area::England, as_at).await?;
-    let figures: Vec<(String, f64)> = per_organisation(db, indicator, &members, window)
+    let figures: Vec<(String, Figure, f64)> = per_organisation(db, indicator, &members, window)
         .await?
         .into_iter()
-        .filter_map(|(org, f)| f.value.map(|v| (org, v)))
+        .filter_map(|(org, f)| f.value.map(|v| (org, f, v)))
         .collect();
-    let values: Vec<f64> = figures.iter().map(|(_, v)| *v).collect();
+    let values: Vec<f64> = figures.iter().map(|(_, _, v)| *v).collect();
     let ranks = summary::rank(&values, indicator.direction.into());
     let roles: HashMap<String, MembershipRole> = if indicator.level == IndicatorLevel::Provider {
         network_membership::Entity::find()
@@ -548,14 +548,14 @@ pub async fn benchmark(
     let peer_quartiles = |role: MembershipRole| {
         let peers: Vec<f64> = figures
             .iter()
-            .filter(|(org, _)| roles.get(org) == Some(&role))
-            .map(|(_, v)| *v)
+            .filter(|(org, _, _)| roles.get(org) == Some(&role))
+            .map(|(_, _, v)| *v)
             .collect();
         summary::quartiles(&peers)
     };
     let mut by_role: HashMap<MembershipRole, Option<summary::Quartiles>> = HashMap::new();
     let mut rows = Vec::new();
-    for ((org, _), rank) in figures.iter().zip(ranks) {
+    for ((org, figure, _), rank) in figures.iter().zip(ranks) {
         if !reaches(scope, indicator.level, org) {
             continue;
         }
@@ -564,21 +564,11 @@ pub async fn benchmark(
             .and_then(|role| *by_role.entry(role).or_insert_with(|| peer_quartiles(role)));
         rows.push(BenchmarkRow {
             organisation: org.clone(),
-            figure: Figure::default(),
+            figure: figure.clone(),
             rank,
             peer_group,
             peers,
         });
-    }
-    let full = per_organisation(
-        db,
-        indicator,
-        &rows.iter().map(|r| r.organisation.clone()).collect(),
-        window,
-    )
-    .await?;
-    for row in &mut rows {
-        row.figure = full.get(&row.organisation).cloned().unwrap_or_default();
     }
     Ok(Benchmark {
         national: summary::quartiles(&values),
