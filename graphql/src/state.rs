@@ -5,8 +5,9 @@ use std::sync::Arc;
 use sea_orm::{DatabaseBackend, DatabaseConnection};
 use tokio::sync::{Mutex, MutexGuard, Notify};
 
-use crate::auth::scope::MapCache;
+use crate::auth::scope::{MapCache, OrgSnapshot};
 use crate::clock::Clock;
+use crate::error::AppResult;
 use crate::events::{Event, EventBus};
 use crate::series::SeriesCache;
 
@@ -37,6 +38,16 @@ impl AppState {
             outbox: Arc::new(Notify::new()),
             org_map: Arc::new(MapCache::default()),
             series: Arc::new(SeriesCache::default()),
+        }
+    }
+
+    /// The organisation map in force on `date`: today's from the shared cache, another day's
+    /// read afresh (an `asAt` in the past is rare and must not evict today's).
+    pub async fn org_map_on(&self, date: chrono::NaiveDate) -> AppResult<Arc<OrgSnapshot>> {
+        if date == self.clock.today() {
+            self.org_map.on(&self.db, date).await
+        } else {
+            Ok(Arc::new(OrgSnapshot::load(&self.db, date).await?))
         }
     }
 

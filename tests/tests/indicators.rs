@@ -774,6 +774,22 @@ async fn a_dashboard_costs_the_same_statements_for_one_network_and_fourteen(app:
         counts[1]
     );
     assert_eq!(counts[0], counts[1], "statement count grew with the rows");
+    // One provider's series, asked again, is answered from the caches without a statement (the
+    // provider from the organisation map, its values from the series cache). Of two asks in a
+    // row at least one must cost nothing: a 30-second expiry may fall between them.
+    let series = r#"query($codes: [String!]!) { provider(odsCode: "RHM") { name indicatorSeries(codes: $codes, from: "2026-01-01", to: "2026-12-01") { periods values } } }"#;
+    app.admin(series, json!({ "codes": codes })).await;
+    let mut again = Vec::new();
+    for _ in 0..2 {
+        let before = app.statements();
+        let data = app.admin(series, json!({ "codes": codes })).await;
+        assert!(data.to_string().contains("55.5555"), "{data}");
+        again.push(app.statements() - before);
+    }
+    assert!(
+        again.contains(&0),
+        "a cached series still cost statements: {again:?}"
+    );
     // A network team asking for every network gets its own providers and FORBIDDEN elsewhere.
     let body = app
         .query(&["NETWORK_MANAGER:WESSEX"], &all, json!({ "codes": codes }))

@@ -1,13 +1,13 @@
 //! DOMAIN.md §3 implemented once: which networks, ICBs and providers a caller reaches, and whose
 //! named contacts it may read. Resolved as at today (Europe/London), once per request, from a
-//! snapshot of the current organisation map (four statements, whatever the caller holds).
+//! snapshot of the current organisation map, shared between requests (`MapCache`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use async_graphql::Context;
 use chrono::NaiveDate;
-use entities::{icb, network, network_footprint, network_membership};
+use entities::{icb, network, network_footprint, network_membership, provider};
 use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use tokio::sync::OnceCell;
 
@@ -37,6 +37,8 @@ const CONTACTS_EVERYWHERE: &[Role] = &[
 /// The rows of the organisation map in force on one date.
 #[derive(Debug, Default)]
 pub struct OrgSnapshot {
+    /// The date the map stands on.
+    pub date: NaiveDate,
     /// `(network, lead region)`
     pub networks: Vec<(String, String)>,
     /// `(icb, region)` for ICBs alive on the date.
@@ -45,6 +47,9 @@ pub struct OrgSnapshot {
     pub footprints: Vec<(String, String)>,
     /// `(network, provider)` memberships in force.
     pub memberships: Vec<(String, String)>,
+    /// Every provider by ODS code (providers are not dated), so a lookup by code costs no
+    /// statement.
+    pub providers: BTreeMap<String, provider::Model>,
 }
 
 impl OrgSnapshot {
@@ -94,11 +99,19 @@ impl OrgSnapshot {
             .into_tuple()
             .all(db)
             .await?;
+        let providers = provider::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.ods_code.clone(), p))
+            .collect();
         Ok(OrgSnapshot {
+            date,
             networks,
             icbs,
             footprints,
             memberships,
+            providers,
         })
     }
 }
@@ -107,7 +120,7 @@ impl OrgSnapshot {
 /// for a change notification another instance sent while this one's listener was reconnecting.
 const MAP_TTL: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Today's organisation map, shared by every request (four statements saved per request). It
+/// Today's organisation map, shared by every request (five statements saved per request). It
 /// is dropped when the day changes, when this instance commits a change to the map
 /// (`audit::commit`), when any instance's change event arrives, and after `MAP_TTL`.
 #[derive(Default)]
@@ -337,7 +350,7 @@ pub async fn scope(ctx: &Context<'_>) -> AppResult<Arc<Scope>> {
     let cell = ctx.data_unchecked::<RequestScope>();
     cell.0
         .get_or_try_init(|| async {
-            let map = state.org_map.on(&state.db, state.clock.today()).await?;
+            let map = state.org_map_on(state.clock.today()).await?;
             Ok(Arc::new(Scope::resolve(viewer, &map)))
         })
         .await
@@ -356,6 +369,7 @@ mod tests {
             icbs: vec![s("QRL", "Y59"), s("S9B9J", "Y59"), s("QWE", "Y56")],
             footprints: vec![s("WESSEX", "QRL"), s("SWLSS", "S9B9J"), s("SWLSS", "QWE")],
             memberships: vec![s("WESSEX", "RHM"), s("WESSEX", "RHU"), s("SWLSS", "RJ7")],
+            ..OrgSnapshot::default()
         }
     }
 

@@ -131,12 +131,13 @@ impl IndicatorMutation {
         let scope = scope(ctx).await?;
         let state = state(ctx);
         let ind = indicator::referenced(&state.db, &input.indicator).await?;
+        let map = state.org_map_on(state.clock.today()).await?;
         let view = analysis::funnel_plot(
             &state.db,
+            &map,
             &scope,
             &ind,
             Window::new(input.from.0, input.to.0)?,
-            state.clock.today(),
         )
         .await?;
         let percent = ind.kind == IndicatorKind::Proportion;

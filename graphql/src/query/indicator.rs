@@ -146,14 +146,15 @@ impl IndicatorQuery {
             indicator: ind,
             window,
         } = asked(ctx, &indicator, from, to).await?;
+        let map = state(ctx).org_map_on(date).await?;
         let result = analysis::aggregate(
             db,
+            &map,
             &scope,
             &ind,
             &self::area(area)?,
             window,
             segment_kind.as_str(),
-            date,
         )
         .await?;
         Ok(IndicatorAggregate::new(ind.code, result))
@@ -176,7 +177,8 @@ impl IndicatorQuery {
             indicator: ind,
             window,
         } = asked(ctx, &indicator, from, to).await?;
-        let result = analysis::benchmark(db, &scope, &ind, window, date).await?;
+        let map = state(ctx).org_map_on(date).await?;
+        let result = analysis::benchmark(db, &map, &scope, &ind, window).await?;
         Ok(IndicatorBenchmark::new(ind.code, result))
     }
 
@@ -198,7 +200,8 @@ impl IndicatorQuery {
             indicator: ind,
             window,
         } = asked(ctx, &indicator, from, to).await?;
-        let view = analysis::funnel_plot(db, &scope, &ind, window, date).await?;
+        let map = state(ctx).org_map_on(date).await?;
+        let view = analysis::funnel_plot(db, &map, &scope, &ind, window).await?;
         Ok(FunnelPlot::new(
             ind.code,
             view,

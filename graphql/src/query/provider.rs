@@ -1,6 +1,7 @@
 use async_graphql::{Context, Object, Result};
 
 use crate::auth::viewer;
+use crate::error::AppError;
 use crate::object::provider::Provider;
 use crate::object::{MembershipRole, Nation};
 use crate::pagination::{Page, paginate};
@@ -46,8 +47,11 @@ impl ProviderQuery {
     /// One provider by ODS code; null with NOT_FOUND when there is none.
     async fn provider(&self, ctx: &Context<'_>, ods_code: String) -> Result<Option<Provider>> {
         viewer(ctx)?;
-        Ok(Some(Provider(
-            service::provider::get(&state(ctx).db, &ods_code).await?,
-        )))
+        let state = state(ctx);
+        let map = state.org_map_on(state.clock.today()).await?;
+        match map.providers.get(&ods_code) {
+            Some(provider) => Ok(Some(Provider(provider.clone()))),
+            None => Err(AppError::not_found("provider", &ods_code).into()),
+        }
     }
 }

@@ -9,10 +9,8 @@ use chrono::NaiveDate;
 use entities::enums::{
     FunnelMethod, ImprovementDirection, IndicatorKind, IndicatorLevel, MembershipRole, Nation,
 };
-use entities::{
-    indicator, indicator_value, indicator_value_revision, network_membership, provider,
-};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use entities::{indicator, indicator_value, indicator_value_revision, network_membership};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::indicator::TOTAL;
 use crate::auth::scope::{OrgSnapshot, Scope};
@@ -241,15 +239,13 @@ fn out_of_reach(level: IndicatorLevel, organisation: &str) -> AppError {
     ))
 }
 
-/// The organisations an area is made of for indicators of `level`, as the organisation map
-/// stands on `as_at`.
+/// The organisations an area is made of for indicators of `level`, as `map` stands.
 pub async fn members_of_area(
     db: &DatabaseConnection,
+    map: &OrgSnapshot,
     level: IndicatorLevel,
     area: &Area,
-    as_at: NaiveDate,
 ) -> AppResult<BTreeSet<String>> {
-    let map = OrgSnapshot::load(db, as_at).await?;
     let networks: BTreeSet<String> = match area {
         Area::Provider(p) => {
             if level == IndicatorLevel::Network {
@@ -257,18 +253,27 @@ pub async fn members_of_area(
                     "This indicator is reported per network; ask for a network, ICB, region or England.",
                 ));
             }
-            super::provider::referenced(db, p).await?;
+            if !map.providers.contains_key(p) {
+                return Err(AppError::bad_input(format!(
+                    "No provider has the ODS code \"{p}\"."
+                )));
+            }
             return Ok(BTreeSet::from([p.clone()]));
         }
         Area::Network(n) => {
-            super::network::referenced(db, n).await?;
+            if !map.networks.iter().any(|(code, _)| code == n) {
+                return Err(AppError::bad_input(format!(
+                    "No network has the code \"{n}\"; networks are listed by `networks`."
+                )));
+            }
             BTreeSet::from([n.clone()])
         }
         Area::Icb(i) => {
             let icb = super::icb::referenced(db, i).await?;
-            if !crate::dated::in_force(icb.valid_from, icb.valid_to, as_at) {
+            if !crate::dated::in_force(icb.valid_from, icb.valid_to, map.date) {
                 return Err(AppError::bad_input(format!(
-                    "The ICB {i} did not exist on {as_at} (it ran from {} to {}); ask for its successor or give an asAt date when it existed.",
+                    "The ICB {i} did not exist on {} (it ran from {} to {}); ask for its successor or give an asAt date when it existed.",
+                    map.date,
                     icb.valid_from,
                     icb.valid_to
                         .map(|d| d.to_string())
@@ -301,16 +306,11 @@ pub async fn members_of_area(
         .map(|(_, p)| p.clone())
         .collect();
     if *area == Area::England {
-        let welsh: BTreeSet<String> = provider::Entity::find()
-            .select_only()
-            .column(provider::Column::OdsCode)
-            .filter(provider::Column::Nation.eq(Nation::Wales))
-            .into_tuple::<String>()
-            .all(db)
-            .await?
-            .into_iter()
-            .collect();
-        providers.retain(|p| !welsh.contains(p));
+        providers.retain(|p| {
+            map.providers
+                .get(p)
+                .is_some_and(|p| p.nation != Nation::Wales)
+        });
     }
     Ok(providers)
 }
@@ -414,14 +414,14 @@ pub struct Aggregate {
 /// An area's figures by period and for the whole window, per segment value of `segment_kind`.
 pub async fn aggregate(
     db: &DatabaseConnection,
+    map: &OrgSnapshot,
     scope: &Scope,
     indicator: &indicator::Model,
     area: &Area,
     window: Window,
     segment_kind: &str,
-    as_at: NaiveDate,
 ) -> AppResult<Aggregate> {
-    let members = members_of_area(db, indicator.level, area, as_at).await?;
+    let members = members_of_area(db, map, indicator.level, area).await?;
     if let Area::Provider(p) = area
         && !reaches(scope, indicator.level, p)
     {
@@ -514,15 +514,15 @@ pub struct Benchmark {
 
 /// National and peer quartiles and ranks (seed 002 §4.4: "comparison of similar providers"):
 /// peers are providers with the same membership role (hubs with hubs, partners with
-/// partners) on `as_at`. Rows only for organisations the caller reaches.
+/// partners) on the map's date. Rows only for organisations the caller reaches.
 pub async fn benchmark(
     db: &DatabaseConnection,
+    map: &OrgSnapshot,
     scope: &Scope,
     indicator: &indicator::Model,
     window: Window,
-    as_at: NaiveDate,
 ) -> AppResult<Benchmark> {
-    let members = members_of_area(db, indicator.level, &Area::England, as_at).await?;
+    let members = members_of_area(db, map, indicator.level, &Area::England).await?;
     let figures: Vec<(String, Figure, f64)> = per_organisation(db, indicator, &members, window)
         .await?
         .into_iter()
@@ -535,7 +535,7 @@ pub async fn benchmark(
             .filter(in_force_on(
                 network_membership::Column::ValidFrom,
                 network_membership::Column::ValidTo,
-                as_at,
+                map.date,
             ))
             .all(db)
             .await?
@@ -591,7 +591,7 @@ pub struct FunnelView {
     pub chart: funnel::Funnel,
     pub participants: usize,
     pub rows: Vec<FunnelRow>,
-    /// Expected organisations (members on `as_at`) with no data where peers have it, in scope.
+    /// Expected organisations (members on the map's date) with no data where peers have it, in scope.
     pub non_participating: Vec<String>,
 }
 
@@ -608,10 +608,10 @@ fn funnel_method(m: FunnelMethod) -> funnel::FunnelMethod {
 /// non-participation as a flag). Limits use every organisation; rows only those in scope.
 pub async fn funnel_plot(
     db: &DatabaseConnection,
+    map: &OrgSnapshot,
     scope: &Scope,
     indicator: &indicator::Model,
     window: Window,
-    as_at: NaiveDate,
 ) -> AppResult<FunnelView> {
     let Some(method) = indicator.funnel_method else {
         return Err(AppError::bad_input(format!(
@@ -619,7 +619,7 @@ pub async fn funnel_plot(
             indicator.code
         )));
     };
-    let members = members_of_area(db, indicator.level, &Area::England, as_at).await?;
+    let members = members_of_area(db, map, indicator.level, &Area::England).await?;
     let figures: Vec<(String, Figure)> = per_organisation(db, indicator, &members, window)
         .await?
         .into_iter()

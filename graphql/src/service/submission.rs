@@ -7,10 +7,10 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use entities::enums::{IndicatorKind, IndicatorLevel, ValueStatus};
-use entities::{indicator, indicator_batch, indicator_value, indicator_value_revision, provider};
+use entities::{indicator, indicator_batch, indicator_value, indicator_value_revision};
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter,
-    QuerySelect, Set, TransactionTrait,
+    Set, TransactionTrait,
 };
 
 use super::indicator::{period_problem, segment_problem, submit_refusal};
@@ -144,16 +144,8 @@ pub async fn submit(
         .into_iter()
         .map(|i| (i.code.clone(), i))
         .collect();
-    let providers: BTreeSet<String> = provider::Entity::find()
-        .select_only()
-        .column(provider::Column::OdsCode)
-        .into_tuple::<String>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
     let today = state.clock.today();
-    let map = state.org_map.on(db, today).await?;
+    let map = state.org_map_on(today).await?;
     let networks: BTreeSet<&str> = map.networks.iter().map(|(n, _)| n.as_str()).collect();
 
     let mut problems = Vec::new();
@@ -171,7 +163,7 @@ pub async fn submit(
             None => Some(format!("unknown indicator \"{}\"", row.indicator)),
             Some(indicator) => {
                 let known = match indicator.level {
-                    IndicatorLevel::Provider => providers.contains(&row.organisation),
+                    IndicatorLevel::Provider => map.providers.contains_key(&row.organisation),
                     IndicatorLevel::Network => networks.contains(row.organisation.as_str()),
                 };
                 if !known {
