@@ -196,7 +196,7 @@ async fn a_batch_is_written_whole_or_not_at_all(app: TestApp) {
         proportion("BSR_EQ5D_1_YEAR", "RHM", "2026-05-01", 1, 2),
         proportion("CES_MRI_WITHIN_4_HOURS", "RHM", "2027-01-01", 1, 2),
         json!({ "indicator": "GENERIC_AGREED_WORKPLAN", "organisation": "WESSEX", "period": "2026-04-01",
-                "value": 1, "status": "VALIDATED" }),
+                "value": 2, "status": "VALIDATED" }),
         json!({ "indicator": "CES_MRI_WITHIN_4_HOURS", "organisation": "RHM", "period": "2026-08-01",
                 "segment": { "kind": "SEX", "value": "F" }, "numerator": 1, "denominator": 2, "status": "VALIDATED" }),
     ];
@@ -217,7 +217,7 @@ async fn a_batch_is_written_whole_or_not_at_all(app: TestApp) {
     assert!(reason(8).contains("duplicates line 1"));
     assert!(reason(9).contains("financial quarter"));
     assert!(reason(10).contains("has not started"));
-    assert!(reason(11).contains("derived by the portal"));
+    assert!(reason(11).contains("ATTESTATION takes value 1 (yes) or 0 (no)"));
     assert!(reason(12).contains("not a SEX value"));
     let window = json!({ "i": "CES_MRI_WITHIN_4_HOURS", "o": "RHM", "from": "2026-01-01", "to": "2026-12-01" });
     let data = app.admin(VALUES, window.clone()).await;
@@ -297,6 +297,11 @@ async fn submitters_may_submit_only_what_their_role_covers(app: TestApp) {
         json!({ "indicator": "GENERIC_MANAGEMENT_TEAM", "organisation": net,
         "period": "2026-04-01", "value": 1, "status": "PROVISIONAL" })
     };
+    // Derived from workplans once the portal holds them; attested by the network until then.
+    let workplan = |net: &str| {
+        json!({ "indicator": "GENERIC_AGREED_WORKPLAN", "organisation": net,
+        "period": "2026-04-01", "value": 1, "status": "VALIDATED" })
+    };
     let matrix: Vec<(&str, Value, bool)> = vec![
         ("PROVIDER_SUBMITTER:RHM", pathway("RHM"), true),
         ("PROVIDER_SUBMITTER:RHM", pathway("RHU"), false),
@@ -305,6 +310,8 @@ async fn submitters_may_submit_only_what_their_role_covers(app: TestApp) {
         ("REGISTRY_ANALYST", pathway("RK9"), false),
         ("NETWORK_MANAGER:WESSEX", attest("WESSEX"), true),
         ("NETWORK_CLINICAL_LEAD:WESSEX", attest("PENINSULA"), false),
+        ("NETWORK_CLINICAL_LEAD:WESSEX", workplan("WESSEX"), true),
+        ("PROVIDER_SUBMITTER:RHM", workplan("WESSEX"), false),
         ("NETWORK_MANAGER:WESSEX", pathway("RHM"), false),
         ("ICB_COMMISSIONER:QRL", pathway("RHM"), false),
         ("NATIONAL_VIEWER", pathway("RHM"), false),

@@ -100,7 +100,9 @@ pub struct Indicator {
     pub level: IndicatorLevel,
     pub funnel_method: Option<FunnelMethod>,
     pub spc: SpcSettings,
-    /// What the portal derives the value from, for indicators it derives itself.
+    /// What the portal will derive the value from (an agreed workplan, a QI initiative in it, an
+    /// annual report with a financial statement) once it holds that data; until then the network
+    /// attests the value like every other generic indicator.
     pub derivation: Option<String>,
     /// The network that defined a local indicator.
     pub network_code: Option<String>,

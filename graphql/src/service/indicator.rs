@@ -104,13 +104,6 @@ pub fn submit_refusal(
     organisation: &str,
     map: &OrgSnapshot,
 ) -> Option<String> {
-    if indicator.derivation.is_some() {
-        return Some(format!(
-            "{} is derived by the portal from {}; it is not submitted",
-            indicator.code,
-            indicator.derivation.as_deref().unwrap_or_default()
-        ));
-    }
     if viewer.has_role(Role::NationalAdmin) {
         return None;
     }
