@@ -784,13 +784,20 @@ async fn a_dashboard_costs_the_same_statements_for_one_network_and_fourteen(app:
     // One provider's series, asked again, is answered from the caches without a statement (the
     // provider from the organisation map, its values from the series cache). Of two asks in a
     // row at least one must cost nothing: a 30-second expiry may fall between them.
-    let series = r#"query($codes: [String!]!) { provider(odsCode: "RHM") { name indicatorSeries(codes: $codes, from: "2026-01-01", to: "2026-12-01") { periods values } } }"#;
+    let series = r#"query($codes: [String!]!) { provider(odsCode: "RHM") { name indicatorSeries(codes: $codes, from: "2026-01-01", to: "2026-12-01") { points { period value } periods values } } }"#;
     app.admin(series, json!({ "codes": codes })).await;
     let mut again = Vec::new();
     for _ in 0..2 {
         let before = app.statements();
         let data = app.admin(series, json!({ "codes": codes })).await;
         assert!(data.to_string().contains("55.5555"), "{data}");
+        // The columns carry the points' figures, in order.
+        for series in data["provider"]["indicatorSeries"].as_array().unwrap() {
+            let points = series["points"].as_array().unwrap();
+            let column = |field: &str| points.iter().map(|p| p[field].clone()).collect::<Vec<_>>();
+            assert_eq!(series["periods"], json!(column("period")), "{series}");
+            assert_eq!(series["values"], json!(column("value")), "{series}");
+        }
         again.push(app.statements() - before);
     }
     assert!(

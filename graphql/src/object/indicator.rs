@@ -8,7 +8,7 @@ use entities::{indicator, indicator_value, indicator_value_revision};
 
 use super::MembershipRole;
 use crate::events::IndicatorPublication;
-use crate::scalar::Date;
+use crate::scalar::{Column, Date};
 use crate::service::analysis::{self, Figure};
 use crate::service::indicator::period_label;
 use crate::stats::{Direction, funnel, spc, summary};
@@ -688,18 +688,18 @@ impl IndicatorSeries {
     async fn points(&self) -> &[SeriesPoint] {
         &self.points
     }
-    async fn periods(&self) -> Vec<Date> {
-        self.points.iter().map(|p| p.period).collect()
+    async fn periods(&self) -> Column<Date> {
+        Column(self.points.iter().map(|p| p.period).collect())
     }
-    async fn numerators(&self) -> Vec<Option<f64>> {
-        self.points.iter().map(|p| p.numerator).collect()
+    async fn numerators(&self) -> Column<Option<f64>> {
+        Column(self.points.iter().map(|p| p.numerator).collect())
     }
-    async fn denominators(&self) -> Vec<Option<f64>> {
-        self.points.iter().map(|p| p.denominator).collect()
+    async fn denominators(&self) -> Column<Option<f64>> {
+        Column(self.points.iter().map(|p| p.denominator).collect())
     }
     /// In the indicator's unit.
-    async fn values(&self) -> Vec<Option<f64>> {
-        self.points.iter().map(|p| p.value).collect()
+    async fn values(&self) -> Column<Option<f64>> {
+        Column(self.points.iter().map(|p| p.value).collect())
     }
 }
 
