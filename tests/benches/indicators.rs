@@ -6,7 +6,7 @@
 //! - bulk import of the whole set as one batch through the CSV reader and the submission
 //!   service `portal import indicators` uses: rows per second and the process's peak memory;
 //! - a dashboard query (all networks → hubs and partners → every provider-level indicator → last
-//!   12 months; series as points and as columns) and one provider's 36-month series: requests
+//!   12 months) and one provider's 36-month series, each as points and as columns: requests
 //!   per second and p50/p99 latency at 1 and 16 concurrent clients, and SQL statements per
 //!   request;
 //! - a funnel plot across all providers and an SPC chart of one series: time per call.
@@ -267,6 +267,10 @@ async fn main() {
     );
     let series = r#"query($codes: [String!]!) { provider(odsCode: "RHM") {
         indicatorSeries(codes: $codes, from: "2023-11-01", to: "2026-10-01") { indicatorCode points { period value numerator denominator } } } }"#;
+    let series_columns = series.replace(
+        "points { period value numerator denominator }",
+        "periods values numerators denominators",
+    );
     for clients in [1, 16] {
         load(
             &app,
@@ -286,8 +290,16 @@ async fn main() {
         .await;
         load(
             &app,
-            "one provider's 36 months",
+            "one provider's 36 months, points",
             series,
+            json!({ "codes": codes }),
+            clients,
+        )
+        .await;
+        load(
+            &app,
+            "one provider's 36 months, columns",
+            &series_columns,
             json!({ "codes": codes }),
             clients,
         )
