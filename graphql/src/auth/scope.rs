@@ -122,9 +122,17 @@ const MAP_TTL: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Today's organisation map, shared by every request (five statements saved per request). It
 /// is dropped when the day changes, when this instance commits a change to the map
-/// (`audit::commit`), when any instance's change event arrives, and after `MAP_TTL`.
+/// (`audit::commit`), when any instance's change event arrives, and after `MAP_TTL`. A map read
+/// while a change was being dropped is not kept: each drop moves a generation counter on, as in
+/// `series::SeriesCache`.
 #[derive(Default)]
-pub struct MapCache(std::sync::Mutex<Option<(NaiveDate, std::time::Instant, Arc<OrgSnapshot>)>>);
+pub struct MapCache(std::sync::Mutex<CachedMap>);
+
+#[derive(Default)]
+struct CachedMap {
+    generation: u64,
+    map: Option<(std::time::Instant, Arc<OrgSnapshot>)>,
+}
 
 impl MapCache {
     /// The map in force on `date`: from the cache when it holds that date, else read.
@@ -133,23 +141,31 @@ impl MapCache {
         db: &DatabaseConnection,
         date: NaiveDate,
     ) -> AppResult<Arc<OrgSnapshot>> {
-        if let Ok(cached) = self.0.lock()
-            && let Some((day, read_at, map)) = cached.as_ref()
-            && *day == date
-            && read_at.elapsed() < MAP_TTL
-        {
-            return Ok(map.clone());
-        }
+        let generation = match self.0.lock() {
+            Ok(cached) => {
+                if let Some((read_at, map)) = &cached.map
+                    && map.date == date
+                    && read_at.elapsed() < MAP_TTL
+                {
+                    return Ok(map.clone());
+                }
+                cached.generation
+            }
+            Err(_) => u64::MAX,
+        };
         let map = Arc::new(OrgSnapshot::load(db, date).await?);
-        if let Ok(mut cached) = self.0.lock() {
-            *cached = Some((date, std::time::Instant::now(), map.clone()));
+        if let Ok(mut cached) = self.0.lock()
+            && cached.generation == generation
+        {
+            cached.map = Some((std::time::Instant::now(), map.clone()));
         }
         Ok(map)
     }
 
     pub fn invalidate(&self) {
         if let Ok(mut cached) = self.0.lock() {
-            *cached = None;
+            cached.generation += 1;
+            cached.map = None;
         }
     }
 }
