@@ -41,6 +41,11 @@ impl AppState {
         }
     }
 
+    /// Today's organisation map, from the shared cache.
+    pub async fn org_map_today(&self) -> AppResult<Arc<OrgSnapshot>> {
+        self.org_map_on(self.clock.today()).await
+    }
+
     /// The organisation map in force on `date`: today's from the shared cache, another day's
     /// read afresh (an `asAt` in the past is rare and must not evict today's).
     pub async fn org_map_on(&self, date: chrono::NaiveDate) -> AppResult<Arc<OrgSnapshot>> {

@@ -366,7 +366,7 @@ pub async fn scope(ctx: &Context<'_>) -> AppResult<Arc<Scope>> {
     let cell = ctx.data_unchecked::<RequestScope>();
     cell.0
         .get_or_try_init(|| async {
-            let map = state.org_map_on(state.clock.today()).await?;
+            let map = state.org_map_today().await?;
             Ok(Arc::new(Scope::resolve(viewer, &map)))
         })
         .await

@@ -131,7 +131,7 @@ impl IndicatorMutation {
         let scope = scope(ctx).await?;
         let state = state(ctx);
         let ind = indicator::referenced(&state.db, &input.indicator).await?;
-        let map = state.org_map_on(state.clock.today()).await?;
+        let map = state.org_map_today().await?;
         let view = analysis::funnel_plot(
             &state.db,
             &map,

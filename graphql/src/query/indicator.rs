@@ -1,6 +1,8 @@
+use std::sync::Arc;
+
 use async_graphql::{Context, Object, Result};
 
-use crate::auth::scope::{Scope, scope};
+use crate::auth::scope::{OrgSnapshot, Scope, scope};
 use crate::auth::viewer;
 use crate::input::indicator::{AreaInput, AreaKind, SegmentInput, SegmentKind};
 use crate::object::indicator::{
@@ -17,7 +19,7 @@ pub struct IndicatorQuery;
 
 /// What every indicator read starts from: the caller's scope, the indicator and the window.
 struct Asked<'a> {
-    scope: std::sync::Arc<Scope>,
+    scope: Arc<Scope>,
     db: &'a sea_orm::DatabaseConnection,
     indicator: entities::indicator::Model,
     window: Window,
@@ -32,6 +34,11 @@ async fn asked<'a>(ctx: &Context<'a>, code: &str, from: Date, to: Date) -> Resul
         indicator: indicator::referenced(db, code).await?,
         window: Window::new(from.0, to.0)?,
     })
+}
+
+/// The organisation map an area is read on: `asAt`'s, or today's from the shared cache.
+async fn map_as_at(ctx: &Context<'_>, as_at: Option<Date>) -> Result<Arc<OrgSnapshot>> {
+    Ok(state(ctx).org_map_on(self::as_at(ctx, as_at)).await?)
 }
 
 fn area(input: AreaInput) -> Result<Area> {
@@ -80,24 +87,19 @@ impl IndicatorQuery {
         to: Date,
         segment_kind: Option<SegmentKind>,
     ) -> Result<Vec<IndicatorValue>> {
-        let Asked {
-            scope,
-            db,
-            indicator: ind,
-            window,
-        } = asked(ctx, &indicator, from, to).await?;
+        let asked = asked(ctx, &indicator, from, to).await?;
         let rows = analysis::values_of(
-            db,
-            &scope,
-            &ind,
+            asked.db,
+            &asked.scope,
+            &asked.indicator,
             &organisation,
-            window,
+            asked.window,
             segment_kind.map(SegmentKind::as_str),
         )
         .await?;
         Ok(rows
             .into_iter()
-            .map(|m| IndicatorValue::current(&ind, m))
+            .map(|m| IndicatorValue::current(&asked.indicator, m))
             .collect())
     }
 
@@ -110,16 +112,18 @@ impl IndicatorQuery {
         from: Date,
         to: Date,
     ) -> Result<Vec<IndicatorValue>> {
-        let Asked {
-            scope,
-            db,
-            indicator: ind,
-            window,
-        } = asked(ctx, &indicator, from, to).await?;
-        let rows = analysis::history_of(db, &scope, &ind, &organisation, window).await?;
+        let asked = asked(ctx, &indicator, from, to).await?;
+        let rows = analysis::history_of(
+            asked.db,
+            &asked.scope,
+            &asked.indicator,
+            &organisation,
+            asked.window,
+        )
+        .await?;
         Ok(rows
             .into_iter()
-            .map(|m| IndicatorValue::superseded(&ind, m))
+            .map(|m| IndicatorValue::superseded(&asked.indicator, m))
             .collect())
     }
 
@@ -139,25 +143,19 @@ impl IndicatorQuery {
         #[graphql(default_with = "SegmentKind::Total")] segment_kind: SegmentKind,
         as_at: Option<Date>,
     ) -> Result<IndicatorAggregate> {
-        let date = self::as_at(ctx, as_at);
-        let Asked {
-            scope,
-            db,
-            indicator: ind,
-            window,
-        } = asked(ctx, &indicator, from, to).await?;
-        let map = state(ctx).org_map_on(date).await?;
+        let asked = asked(ctx, &indicator, from, to).await?;
+        let map = map_as_at(ctx, as_at).await?;
         let result = analysis::aggregate(
-            db,
+            asked.db,
             &map,
-            &scope,
-            &ind,
+            &asked.scope,
+            &asked.indicator,
             &self::area(area)?,
-            window,
+            asked.window,
             segment_kind.as_str(),
         )
         .await?;
-        Ok(IndicatorAggregate::new(ind.code, result))
+        Ok(IndicatorAggregate::new(asked.indicator.code, result))
     }
 
     /// National and peer quartiles and ranks over the window; rows for organisations in your
@@ -170,16 +168,12 @@ impl IndicatorQuery {
         to: Date,
         as_at: Option<Date>,
     ) -> Result<IndicatorBenchmark> {
-        let date = self::as_at(ctx, as_at);
-        let Asked {
-            scope,
-            db,
-            indicator: ind,
-            window,
-        } = asked(ctx, &indicator, from, to).await?;
-        let map = state(ctx).org_map_on(date).await?;
-        let result = analysis::benchmark(db, &map, &scope, &ind, window).await?;
-        Ok(IndicatorBenchmark::new(ind.code, result))
+        let asked = asked(ctx, &indicator, from, to).await?;
+        let map = map_as_at(ctx, as_at).await?;
+        let result =
+            analysis::benchmark(asked.db, &map, &asked.scope, &asked.indicator, asked.window)
+                .await?;
+        Ok(IndicatorBenchmark::new(asked.indicator.code, result))
     }
 
     /// A funnel plot across every organisation with data in the window, with alert (95%) and
@@ -193,20 +187,16 @@ impl IndicatorQuery {
         to: Date,
         as_at: Option<Date>,
     ) -> Result<FunnelPlot> {
-        let date = self::as_at(ctx, as_at);
-        let Asked {
-            scope,
-            db,
-            indicator: ind,
-            window,
-        } = asked(ctx, &indicator, from, to).await?;
-        let map = state(ctx).org_map_on(date).await?;
-        let view = analysis::funnel_plot(db, &map, &scope, &ind, window).await?;
+        let asked = asked(ctx, &indicator, from, to).await?;
+        let map = map_as_at(ctx, as_at).await?;
+        let view =
+            analysis::funnel_plot(asked.db, &map, &asked.scope, &asked.indicator, asked.window)
+                .await?;
         Ok(FunnelPlot::new(
-            ind.code,
+            asked.indicator.code,
             view,
-            ind.kind == IndicatorKind::Proportion,
-            ind.direction.into(),
+            asked.indicator.kind == IndicatorKind::Proportion,
+            asked.indicator.direction.into(),
         ))
     }
 
@@ -220,21 +210,16 @@ impl IndicatorQuery {
         to: Date,
         #[graphql(default)] segment: SegmentInput,
     ) -> Result<SpcChart> {
-        let Asked {
-            scope,
-            db,
-            indicator: ind,
-            window,
-        } = asked(ctx, &indicator, from, to).await?;
+        let asked = asked(ctx, &indicator, from, to).await?;
         let view = analysis::spc_chart(
-            db,
-            &scope,
-            &ind,
+            asked.db,
+            &asked.scope,
+            &asked.indicator,
             &organisation,
-            window,
+            asked.window,
             (segment.kind.as_str(), &segment.value),
         )
         .await?;
-        Ok(SpcChart::new(&ind, organisation, view))
+        Ok(SpcChart::new(&asked.indicator, organisation, view))
     }
 }

@@ -48,7 +48,7 @@ impl ProviderQuery {
     async fn provider(&self, ctx: &Context<'_>, ods_code: String) -> Result<Option<Provider>> {
         viewer(ctx)?;
         let state = state(ctx);
-        let map = state.org_map_on(state.clock.today()).await?;
+        let map = state.org_map_today().await?;
         match map.providers.get(&ods_code) {
             Some(provider) => Ok(Some(Provider(provider.clone()))),
             None => Err(AppError::not_found("provider", &ods_code).into()),

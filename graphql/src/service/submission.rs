@@ -144,8 +144,8 @@ pub async fn submit(
         .into_iter()
         .map(|i| (i.code.clone(), i))
         .collect();
-    let today = state.clock.today();
-    let map = state.org_map_on(today).await?;
+    let map = state.org_map_today().await?;
+    let today = map.date;
     let networks: BTreeSet<&str> = map.networks.iter().map(|(n, _)| n.as_str()).collect();
 
     let mut problems = Vec::new();
