@@ -254,17 +254,13 @@ pub async fn members_of_area(
                 ));
             }
             if !map.providers.contains_key(p) {
-                return Err(AppError::bad_input(format!(
-                    "No provider has the ODS code \"{p}\"."
-                )));
+                return Err(super::provider::unknown(p));
             }
             return Ok(BTreeSet::from([p.clone()]));
         }
         Area::Network(n) => {
             if !map.networks.iter().any(|(code, _)| code == n) {
-                return Err(AppError::bad_input(format!(
-                    "No network has the code \"{n}\"; networks are listed by `networks`."
-                )));
+                return Err(super::network::unknown(n));
             }
             BTreeSet::from([n.clone()])
         }

@@ -92,11 +92,14 @@ pub async fn referenced(db: &impl ConnectionTrait, code: &str) -> AppResult<netw
     network::Entity::find_by_id(code.to_owned())
         .one(db)
         .await?
-        .ok_or_else(|| {
-            AppError::bad_input(format!(
-                "No network has the code \"{code}\"; networks are listed by `networks`."
-            ))
-        })
+        .ok_or_else(|| unknown(code))
+}
+
+/// The error for an input naming a network that does not exist.
+pub fn unknown(code: &str) -> AppError {
+    AppError::bad_input(format!(
+        "No network has the code \"{code}\"; networks are listed by `networks`."
+    ))
 }
 
 /// A provider named as a hub.

@@ -76,7 +76,12 @@ pub async fn referenced(db: &impl ConnectionTrait, ods: &str) -> AppResult<provi
     provider::Entity::find_by_id(ods.to_owned())
         .one(db)
         .await?
-        .ok_or_else(|| AppError::bad_input(format!("No provider has the ODS code \"{ods}\".")))
+        .ok_or_else(|| unknown(ods))
+}
+
+/// The error for an input naming a provider that does not exist.
+pub fn unknown(ods: &str) -> AppError {
+    AppError::bad_input(format!("No provider has the ODS code \"{ods}\"."))
 }
 
 pub struct ContactChoice {
