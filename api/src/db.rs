@@ -5,11 +5,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::SqliteJournalMode;
 use sea_orm::{ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DbErr};
 
 /// Key of the PostgreSQL advisory lock held while migrating, so instances sharing one database
 /// migrate one at a time.
 const MIGRATION_LOCK_KEY: i64 = 0x5350_494e_4d49_4752; // "SPINMIGR"
+
+/// How long a SQLite statement waits for another connection's write lock before failing.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Connects, creating the SQLite file's directory when needed. Every statement executed is
 /// counted into `statements` (the N+1 tests and benchmarks read it).
@@ -31,7 +35,15 @@ pub async fn connect(
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        // Readers never wait for the writer under WAL; a writer from another process (an import
+        // beside `serve`) is waited for rather than failed. Writers of this process queue on
+        // `AppState::begin_write`'s lock.
+        .map_sqlx_sqlite_opts(|sqlite| {
+            sqlite
+                .journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
+        });
     let mut db = Database::connect(options).await?;
     db.set_metric_callback(move |_| {
         statements.fetch_add(1, Ordering::Relaxed);

@@ -7,13 +7,14 @@ use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 use actix_web::dev::{Server, Service};
+use actix_web::middleware::ErrorHandlers;
 use actix_web::{App, HttpServer, web};
 use graphql::clock::Clock;
 use graphql::outbox::Dispatcher;
 use graphql::{AppState, Portal};
 
 use crate::routes::graphql::{self as graphql_routes, Edge};
-use crate::routes::health;
+use crate::routes::{health, refusal};
 use crate::settings::Settings;
 use crate::{db, demo, keys};
 
@@ -71,12 +72,16 @@ impl Application {
             verifier,
             graphiql: settings.graphiql,
             request_timeout: settings.request_timeout,
+            max_message_bytes: settings.max_body_bytes,
         });
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let body_limit = settings.max_body_bytes;
         let mut server = HttpServer::new(move || {
             App::new()
+                .wrap(ErrorHandlers::new().default_handler_client(move |response| {
+                    refusal::as_graphql_error(response, body_limit)
+                }))
                 .wrap_fn(|req, srv| {
                     let (method, path) = (req.method().clone(), req.path().to_owned());
                     let started = Instant::now();

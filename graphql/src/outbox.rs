@@ -133,7 +133,7 @@ impl Dispatcher {
             attempted += 1;
             let attempts = letter.attempts + 1;
             let sent = self.send(&letter).await;
-            let _writes = self.writes.lock(&self.db).await;
+            let _writes = self.writes.hold(&self.db).await;
             match sent {
                 Ok(()) => {
                     mail_outbox::Entity::update_many()
@@ -183,7 +183,7 @@ impl Dispatcher {
         now: chrono::DateTime<Utc>,
     ) -> AppResult<bool> {
         let lease = chrono::Duration::from_std(self.settings.lease).map_err(AppError::internal)?;
-        let _writes = self.writes.lock(&self.db).await;
+        let _writes = self.writes.hold(&self.db).await;
         let claimed = mail_outbox::Entity::update_many()
             .col_expr(
                 mail_outbox::Column::ClaimedUntil,

@@ -5,10 +5,12 @@
 use std::sync::Arc;
 
 use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
+use async_graphql::parser::types::OperationType;
 use async_graphql::{Data, Executor, Request, Response, ServerError};
 
 use crate::auth::Viewer;
 use crate::auth::scope::RequestScope;
+use crate::guard::cost::CostModel;
 use crate::guard::{QueryLimits, mask};
 use crate::loader::{Dispatch, Loaders, drive};
 use crate::schema::{PortalSchema, SchemaOptions, build};
@@ -29,6 +31,10 @@ impl Portal {
             limits: QueryLimits {
                 max_aliases: options.max_aliases,
                 max_fields: options.max_fields,
+                max_directives: options.max_directives,
+                max_fragments: options.max_fragments,
+                max_cost: options.max_cost,
+                costs: CostModel::from_sdl(&crate::schema::sdl()),
             },
         }
     }
@@ -37,11 +43,15 @@ impl Portal {
         &self.state
     }
 
-    /// Executes one query or mutation for `viewer`.
-    pub async fn execute_as(&self, viewer: Viewer, mut request: Request) -> Response {
-        if let Err(error) = self.check(&mut request) {
-            return Response::from_errors(vec![error]);
-        }
+    /// Admits a request to run, or refuses it with a request error (see `QueryLimits::admit`).
+    pub fn admit(&self, mut request: Request) -> Result<Admitted, ServerError> {
+        self.limits.admit(&mut request)?;
+        Ok(Admitted(request))
+    }
+
+    /// Executes one admitted query or mutation for `viewer`.
+    pub async fn execute_as(&self, viewer: Viewer, admitted: Admitted) -> Response {
+        let mut request = admitted.0;
         let loaders = Loaders::new(self.state.db.clone(), Dispatch::Driven);
         request.data = request_data(viewer, loaders.clone());
         let mut response = drive(loaders, self.schema.execute(request)).await;
@@ -56,13 +66,25 @@ impl Portal {
             Loaders::new(self.state.db.clone(), Dispatch::OnItsOwn),
         )
     }
+}
 
-    /// Applies the limits to a document that parses (one that does not is the schema's to report).
-    fn check(&self, request: &mut Request) -> Result<(), ServerError> {
-        match request.parsed_query() {
-            Ok(document) => self.limits.check(document),
-            Err(_) => Ok(()),
-        }
+/// A request that passed `Portal::admit`, the only kind `execute_as` runs.
+pub struct Admitted(Request);
+
+impl Admitted {
+    /// The type of the operation that will run (`None` when the document names no single
+    /// operation, which the schema reports), or the parser's error.
+    pub fn operation_type(&mut self) -> Result<Option<OperationType>, ServerError> {
+        let name = self.0.operation_name.clone();
+        let document = self.0.parsed_query()?;
+        let mut operations = document.operations.iter();
+        let operation = match name {
+            Some(name) => operations.find(|(n, _)| n.map(|n| n.as_str()) == Some(name.as_str())),
+            None => operations
+                .next()
+                .filter(|_| document.operations.iter().count() == 1),
+        };
+        Ok(operation.map(|(_, op)| op.node.ty))
     }
 }
 
@@ -77,10 +99,11 @@ fn request_data(viewer: Viewer, loaders: Loaders) -> Data {
 
 /// How the WebSocket transport runs operations: the caller comes from the connection's data.
 impl Executor for Portal {
-    async fn execute(&self, mut request: Request) -> Response {
-        if let Err(error) = self.check(&mut request) {
-            return Response::from_errors(vec![error]);
-        }
+    async fn execute(&self, request: Request) -> Response {
+        let request = match self.admit(request) {
+            Ok(admitted) => admitted.0,
+            Err(error) => return Response::from_errors(vec![error]),
+        };
         let mut response = self.schema.execute(request).await;
         mask(&mut response.errors);
         response
@@ -88,12 +111,15 @@ impl Executor for Portal {
 
     fn execute_stream(
         &self,
-        mut request: Request,
+        request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
-        if let Err(error) = self.check(&mut request) {
-            return stream::once(async move { Response::from_errors(vec![error]) }).boxed();
-        }
+        let request = match self.admit(request) {
+            Ok(admitted) => admitted.0,
+            Err(error) => {
+                return stream::once(async move { Response::from_errors(vec![error]) }).boxed();
+            }
+        };
         Executor::execute_stream(&self.schema, request, session_data)
             .map(|mut response| {
                 mask(&mut response.errors);

@@ -44,9 +44,24 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
             "\"{s}\" is not a date: expected YYYY-MM-DD, e.g. \"2026-04-01\""
         ));
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-        format!("\"{s}\" is not a valid calendar date: expected YYYY-MM-DD, e.g. \"2026-04-01\"")
-    })
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(Date::in_range)
+        .map(|d| d.0)
+        .ok_or_else(|| {
+            format!(
+                "\"{s}\" is not a valid calendar date from year 1 to 9999: expected YYYY-MM-DD, e.g. \"2026-04-01\""
+            )
+        })
+}
+
+impl Date {
+    /// The dates the scalar reads and writes: years 1 to 9999, four digits each.
+    pub fn in_range(date: NaiveDate) -> Option<Date> {
+        (1..=9999)
+            .contains(&chrono::Datelike::year(&date))
+            .then_some(Date(date))
+    }
 }
 
 impl From<NaiveDate> for Date {

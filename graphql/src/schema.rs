@@ -55,10 +55,14 @@ pub type PortalSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 pub struct SchemaOptions {
     pub introspection: bool,
     pub max_depth: usize,
-    pub max_complexity: usize,
+    /// The most an operation may cost (`guard::cost`): fields counted once per item of the
+    /// lists around them.
+    pub max_cost: u64,
     pub max_aliases: usize,
     pub max_fields: usize,
+    /// Per document, not per field.
     pub max_directives: usize,
+    pub max_fragments: usize,
 }
 
 impl Default for SchemaOptions {
@@ -66,10 +70,11 @@ impl Default for SchemaOptions {
         SchemaOptions {
             introspection: true,
             max_depth: 12,
-            max_complexity: 2_000,
+            max_cost: 100_000,
             max_aliases: 30,
             max_fields: 500,
             max_directives: 10,
+            max_fragments: 64,
         }
     }
 }
@@ -86,8 +91,6 @@ pub fn build(state: AppState, options: &SchemaOptions) -> PortalSchema {
     let mut schema = builder()
         .data(state)
         .limit_depth(options.max_depth)
-        .limit_complexity(options.max_complexity)
-        .limit_directives(options.max_directives)
         .disable_suggestions();
     if !options.introspection {
         schema = schema.disable_introspection();

@@ -2,8 +2,11 @@
 
 use std::sync::Arc;
 
-use sea_orm::{DatabaseBackend, DatabaseConnection};
-use tokio::sync::{Mutex, MutexGuard, Notify};
+use sea_orm::{
+    DatabaseBackend, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 
 use crate::auth::scope::{MapCache, OrgSnapshot};
 use crate::clock::Clock;
@@ -91,18 +94,38 @@ pub struct MailIdentity {
 }
 
 /// SQLite allows one writer, and a transaction that read before another committed cannot write
-/// at all (`SQLITE_BUSY`): case transitions and the mail dispatcher take this lock, so the loser
-/// of a race reads the winner's version and gets `CONFLICT` instead of an internal error. PostgreSQL needs no lock (the version check in the
-/// `UPDATE` decides), and several instances share it.
+/// at all (`SQLITE_BUSY`, which no busy timeout waits out): every write on SQLite takes this lock
+/// first, so writers queue here instead of failing, and the loser of a race reads the winner's
+/// version and gets `CONFLICT` instead of an internal error. PostgreSQL needs no lock (the version
+/// check in the `UPDATE` decides), and several instances share it.
 #[derive(Clone, Default)]
 pub struct WriteLock(Arc<Mutex<()>>);
 
+/// Held for the life of a write; nothing on PostgreSQL.
+pub type WriteGuard = Option<OwnedMutexGuard<()>>;
+
 impl WriteLock {
-    pub async fn lock(&self, db: &DatabaseConnection) -> Option<MutexGuard<'_, ()>> {
+    /// For a single statement written outside `AppState::begin_write` (the outbox's leases).
+    pub async fn hold(&self, db: &DatabaseConnection) -> WriteGuard {
         match db.get_database_backend() {
-            DatabaseBackend::Sqlite => Some(self.0.lock().await),
+            DatabaseBackend::Sqlite => Some(self.0.clone().lock_owned().await),
             _ => None,
         }
+    }
+}
+
+impl AppState {
+    /// The one way a write begins: on SQLite under the write lock and as `BEGIN IMMEDIATE`
+    /// (which takes SQLite's own write lock at once, waiting out another process such as
+    /// `portal import` within the busy timeout, instead of failing when the first write comes).
+    /// Keep the guard until the transaction is committed or dropped.
+    pub async fn begin_write(&self) -> AppResult<(DatabaseTransaction, WriteGuard)> {
+        let guard = self.writes.hold(&self.db).await;
+        let options = TransactionOptions {
+            sqlite_transaction_mode: guard.as_ref().map(|_| SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        };
+        Ok((self.db.begin_with_options(options).await?, guard))
     }
 }
 

@@ -14,7 +14,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{ServerError, Value, Variables};
-use async_graphql_actix_web::GraphQLSubscription;
 use graphql::Portal;
 use graphql::auth::Viewer;
 use graphql::auth::token::TokenVerifier;
@@ -27,6 +26,8 @@ pub struct Edge {
     pub verifier: Arc<TokenVerifier>,
     pub graphiql: bool,
     pub request_timeout: Duration,
+    /// The largest WebSocket message taken (the HTTP body limit).
+    pub max_message_bytes: usize,
 }
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json; charset=utf-8";
@@ -111,7 +112,7 @@ fn not_acceptable() -> HttpResponse {
 }
 
 /// The caller named by the `Authorization: Bearer` header.
-fn authenticate(edge: &Edge, authorization: Option<&str>) -> Result<Viewer, AppError> {
+pub(super) fn authenticate(edge: &Edge, authorization: Option<&str>) -> Result<Viewer, AppError> {
     let header =
         authorization.ok_or_else(|| AppError::unauthenticated("A bearer token is required."))?;
     let token = header
@@ -223,7 +224,7 @@ pub async fn post(req: HttpRequest, body: web::Bytes, edge: web::Data<Edge>) -> 
 
 pub async fn get(req: HttpRequest, edge: web::Data<Edge>, payload: web::Payload) -> HttpResponse {
     if is_websocket(&req) {
-        return subscribe(req, edge, payload);
+        return super::websocket::upgrade(req, edge, payload);
     }
     let query: Vec<(String, String)> =
         match web::Query::<Vec<(String, String)>>::from_query(req.query_string()) {
@@ -290,26 +291,12 @@ async fn execute(
     if let Some(variables) = params.variables {
         request = request.variables(Variables::from_json(variables));
     }
-    let operation_name = request.operation_name.clone();
-    let operation = match request.parsed_query() {
-        Ok(document) => operation_name
-            .as_deref()
-            .map_or_else(
-                || {
-                    document
-                        .operations
-                        .iter()
-                        .next()
-                        .filter(|_| document.operations.iter().count() == 1)
-                },
-                |name| {
-                    document
-                        .operations
-                        .iter()
-                        .find(|(n, _)| n.map(|n| n.as_str()) == Some(name))
-                },
-            )
-            .map(|(_, op)| op.node.ty),
+    let mut admitted = match edge.portal.admit(request) {
+        Ok(admitted) => admitted,
+        Err(error) => return request_error(media, vec![error], ErrorCode::BadUserInput),
+    };
+    let operation = match admitted.operation_type() {
+        Ok(operation) => operation,
         Err(error) => return request_error(media, vec![error], ErrorCode::GraphqlParseFailed),
     };
     if over_get && operation.is_some_and(|ty| ty != OperationType::Query) {
@@ -324,7 +311,7 @@ async fn execute(
                 .to_string(),
             );
     }
-    let execution = edge.portal.execute_as(viewer, request);
+    let execution = edge.portal.execute_as(viewer, admitted);
     let Ok(response) = tokio::time::timeout(edge.request_timeout, execution).await else {
         return respond(
             media,
@@ -379,28 +366,6 @@ fn request_error(
     };
     let body = json!({ "errors": serde_json::to_value(&errors).unwrap_or_default() });
     respond(media, status, body)
-}
-
-/// Upgrades to `graphql-transport-ws`; the token travels in `connection_init`'s payload as
-/// `{"Authorization": "Bearer …"}` (or `{"token": "…"}`); a bad or missing one closes the socket.
-fn subscribe(req: HttpRequest, edge: web::Data<Edge>, payload: web::Payload) -> HttpResponse {
-    let init_edge = edge.clone();
-    let result = GraphQLSubscription::new(edge.portal.clone())
-        .on_connection_init(move |init: serde_json::Value| async move {
-            let header = ["Authorization", "authorization"]
-                .iter()
-                .find_map(|k| init.get(*k).and_then(|v| v.as_str()).map(str::to_owned))
-                .or_else(|| {
-                    init.get("token")
-                        .and_then(|v| v.as_str())
-                        .map(|t| format!("Bearer {t}"))
-                });
-            let viewer =
-                authenticate(&init_edge, header.as_deref()).map_err(async_graphql::Error::from)?;
-            Ok(init_edge.portal.connection_data(viewer))
-        })
-        .start(&req, payload);
-    result.unwrap_or_else(HttpResponse::from_error)
 }
 
 /// Any other method on `/graphql`.

@@ -2,3 +2,5 @@
 
 pub mod graphql;
 pub mod health;
+pub mod refusal;
+pub mod websocket;

@@ -52,8 +52,14 @@ impl Calendar {
             .working(ctx)
             .await?
             .add_working_days(from.0, days)
-            .ok_or_else(|| AppError::bad_input("The date is out of range."))?;
-        Ok(Date(due))
+            .and_then(Date::in_range)
+            .ok_or_else(|| {
+                AppError::bad_input(format!(
+                    "{days} working days after {} falls after 9999-12-31, the last date the portal handles.",
+                    from.0
+                ))
+            })?;
+        Ok(due)
     }
 
     /// The bank holidays of a year (weekday dates, substitute days included).

@@ -5,7 +5,6 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use entities::bank_holiday;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 
@@ -68,7 +67,7 @@ pub async fn add_bank_holiday(
             date.weekday()
         )));
     }
-    let txn = state.db.begin().await?;
+    let (txn, _writes) = state.begin_write().await?;
     if let Some(existing) = bank_holiday::Entity::find_by_id(date).one(&txn).await? {
         return Err(AppError::conflict(format!(
             "{date} is already a bank holiday ({}).",

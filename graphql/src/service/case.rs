@@ -14,11 +14,9 @@ use entities::{case, case_action, case_conflict, case_decision, case_event, prov
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait,
     DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use tokio::sync::MutexGuard;
 
 use super::letter::{self, LetterPlan};
 use super::policy::{Policy, policy};
@@ -29,7 +27,7 @@ use crate::dated::in_force_on;
 use crate::error::{AppError, AppResult};
 use crate::events::{CaseChange, CaseChangeKind, Event};
 use crate::service::calendar::working_calendar;
-use crate::state::AppState;
+use crate::state::{AppState, WriteGuard};
 
 /// Who acts: a person from a verified token, or the portal's clock.
 #[derive(Debug, Clone)]
@@ -150,7 +148,7 @@ struct Work<'a> {
     state: &'a AppState,
     actor: Actor,
     txn: DatabaseTransaction,
-    _writes: Option<MutexGuard<'a, ()>>,
+    _writes: WriteGuard,
     before: case::Model,
     case: case::Model,
     policy: Policy,
@@ -171,8 +169,7 @@ impl<'a> Work<'a> {
         access: impl FnOnce(&case::Model) -> Option<CaseAccess>,
         expected_version: i32,
     ) -> AppResult<Work<'a>> {
-        let writes = state.writes.lock(&state.db).await;
-        let txn = state.db.begin().await?;
+        let (txn, writes) = state.begin_write().await?;
         let case = case::Entity::find()
             .filter(case::Column::Reference.eq(reference.trim()))
             .one(&txn)
@@ -532,8 +529,7 @@ pub async fn open(state: &AppState, caller: &Caller<'_>, new: NewCase) -> AppRes
         }
         _ => {}
     }
-    let writes = state.writes.lock(&state.db).await;
-    let txn = state.db.begin().await?;
+    let (txn, writes) = state.begin_write().await?;
     let today = state.clock.today();
     let now = state.clock.now();
     let (jurisdiction, network_code) = match provider_ods {
@@ -1333,7 +1329,7 @@ pub async fn declare_conflict(
             case.reference
         )));
     }
-    let txn = state.db.begin().await?;
+    let (txn, _writes) = state.begin_write().await?;
     case_conflict::ActiveModel {
         case_id: Set(case.id),
         user_sub: Set(caller.viewer.sub.clone()),
@@ -1441,7 +1437,7 @@ pub async fn add_action(
             "The action's due date {due_on} has passed; give a date from today."
         )));
     }
-    let txn = state.db.begin().await?;
+    let (txn, _writes) = state.begin_write().await?;
     let action = case_action::ActiveModel {
         id: NotSet,
         case_id: Set(case.id),
@@ -1487,8 +1483,7 @@ pub async fn update_action(
         "update actions on a case",
     )?;
     let note = required_text("note", note, 2000)?;
-    let _writes = state.writes.lock(&state.db).await;
-    let txn = state.db.begin().await?;
+    let (txn, _writes) = state.begin_write().await?;
     let action = case_action::Entity::find_by_id(action_id)
         .one(&txn)
         .await?

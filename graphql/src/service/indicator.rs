@@ -9,7 +9,7 @@ use entities::enums::{
 use entities::indicator;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde_json::{Value, json};
 
@@ -262,7 +262,7 @@ pub async fn edit(
     reason: &str,
 ) -> AppResult<indicator::Model> {
     let reason = require_reason(reason)?;
-    let txn = state.db.begin().await?;
+    let (txn, _writes) = state.begin_write().await?;
     let current = get(&txn, code).await?;
     if !may_edit(viewer, current.network_code.as_deref()) {
         return Err(AppError::forbidden(match &current.network_code {
@@ -385,7 +385,7 @@ pub async fn define_local(
         ));
     }
     check_method(new.kind, new.funnel_method)?;
-    let txn = state.db.begin().await?;
+    let (txn, _writes) = state.begin_write().await?;
     super::network::referenced(&txn, &new.network).await?;
     if indicator::Entity::find_by_id(code.clone())
         .one(&txn)

@@ -7,7 +7,7 @@ use entities::enums::MembershipRole;
 use entities::{network, network_footprint, network_membership};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use serde_json::{Value, json};
 
@@ -139,7 +139,7 @@ pub async fn set_hubs(
         .checked_sub_days(Days::new(1))
         .ok_or_else(|| AppError::bad_input("effectiveFrom is out of range."))?;
 
-    let txn = state.db.begin().await?;
+    let (txn, _writes) = state.begin_write().await?;
     let network = get(&txn, network_code).await?;
     for code in &codes {
         super::provider::referenced(&txn, code).await?;
@@ -262,7 +262,7 @@ pub async fn set_host(
     actor.require_any(&[Role::NationalAdmin], "change a network's host")?;
     let reason = require_reason(reason)?;
     let today = state.clock.today();
-    let txn = state.db.begin().await?;
+    let (txn, _writes) = state.begin_write().await?;
     let network = get(&txn, network_code).await?;
     super::provider::referenced(&txn, ods_code).await?;
     let is_hub = network_membership::Entity::find()
@@ -324,7 +324,7 @@ pub async fn set_footprint_row(
             row.valid_from
         )));
     }
-    let txn = state.db.begin().await?;
+    let (txn, _writes) = state.begin_write().await?;
     get(&txn, &row.network_code).await?;
     let icb = super::icb::referenced(&txn, &row.icb_code).await?;
     if row.valid_from < icb.valid_from {
@@ -417,7 +417,7 @@ pub async fn remove_footprint_row(
 ) -> AppResult<network::Model> {
     actor.require_any(&[Role::NationalAdmin], "change a network's footprint")?;
     let reason = require_reason(reason)?;
-    let txn = state.db.begin().await?;
+    let (txn, _writes) = state.begin_write().await?;
     let row = network_footprint::Entity::find_by_id(id)
         .one(&txn)
         .await?

@@ -4,7 +4,7 @@ use entities::enums::{MailParty, Nation};
 use entities::{case_mail_rule, case_stage, recipient};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 
@@ -90,7 +90,7 @@ pub async fn set_recipient_address(
             "\"{email}\" is not an email address (expected name@organisation.gov.uk)."
         )));
     }
-    let txn = state.db.begin().await?;
+    let (txn, _writes) = state.begin_write().await?;
     let existing = recipient::Entity::find_by_id(key).one(&txn).await?.ok_or_else(|| {
         AppError::bad_input(format!(
             "{} is a provider contact, not a body in the directory; set it with setProviderContacts.",

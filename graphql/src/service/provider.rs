@@ -5,9 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::NaiveDate;
 use entities::enums::{ContactRole, MembershipRole, Nation};
 use entities::{network_membership, provider, provider_contact};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
 
 use super::audit::{Change, Subject, commit};
@@ -112,7 +110,7 @@ pub async fn set_contacts(
         validate_contact(i, c)?;
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let (txn, _writes) = state.begin_write().await?;
     let provider = get(&txn, ods).await?;
     let before = provider_contact::Entity::find()
         .filter(provider_contact::Column::ProviderOds.eq(ods))

@@ -10,7 +10,7 @@ use entities::enums::{IndicatorKind, IndicatorLevel, ValueStatus};
 use entities::{indicator, indicator_batch, indicator_value, indicator_value_revision};
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 
 use super::indicator::{period_problem, segment_problem, submit_refusal};
@@ -227,8 +227,7 @@ async fn write(
     origin: &str,
     reason: Option<&str>,
 ) -> AppResult<Outcome> {
-    let _guard = state.writes.lock(&state.db).await;
-    let txn = state.db.begin().await?;
+    let (txn, _writes) = state.begin_write().await?;
     if txn.get_database_backend() == DatabaseBackend::Postgres {
         txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({SUBMIT_LOCK_KEY})"))
             .await?;

@@ -1,0 +1,150 @@
+//! Subscriptions over WebSocket: `graphql-transport-ws` (and the legacy `graphql-ws`), run by
+//! async-graphql's protocol state machine over an actix-ws socket. The token travels in
+//! `connection_init`'s payload as `{"Authorization": "Bearer …"}` (or `{"token": "…"}`); a bad or
+//! missing one closes the socket.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, Session};
+use async_graphql::http::{WebSocket, WebSocketProtocols, WsMessage};
+use futures_util::StreamExt;
+use graphql::error::ErrorCode;
+use serde_json::json;
+
+use super::graphql::{Edge, authenticate};
+
+/// How often the server pings, and how long a silent client is kept.
+const HEARTBEAT: Duration = Duration::from_secs(5);
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// graphql-transport-ws: "If the server receives a `Subscribe` message before the connection
+/// has been acknowledged, it must close the socket with 4401: Unauthorized".
+const UNAUTHORIZED: u16 = 4401;
+
+/// The close code async-graphql 7 sends for exactly that case (a `Subscribe` while it holds no
+/// connection data, "The handshake is not completed.").
+const HANDSHAKE_NOT_COMPLETED: u16 = 1011;
+
+pub fn upgrade(req: HttpRequest, edge: web::Data<Edge>, payload: web::Payload) -> HttpResponse {
+    let protocol = req
+        .headers()
+        .get(header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|offered| {
+            offered
+                .split(',')
+                .find_map(|p| p.trim().parse::<WebSocketProtocols>().ok())
+        });
+    let Some(protocol) = protocol else {
+        return HttpResponse::build(StatusCode::BAD_REQUEST)
+            .content_type("application/json; charset=utf-8")
+            .body(
+                json!({ "errors": [{
+                    "message": "Ask for the graphql-transport-ws subprotocol (Sec-WebSocket-Protocol).",
+                    "extensions": { "code": ErrorCode::BadUserInput.as_str() }
+                }] })
+                .to_string(),
+            );
+    };
+    let (response, session, messages) = match actix_ws::handle_with_protocols(
+        &req,
+        payload,
+        &[protocol.sec_websocket_protocol()],
+    ) {
+        Ok(parts) => parts,
+        Err(error) => return HttpResponse::from_error(error),
+    };
+    let limit = edge.max_message_bytes;
+    let messages = messages
+        .max_frame_size(limit)
+        .aggregate_continuations()
+        .max_continuation_size(limit);
+    actix_web::rt::spawn(serve(edge.into_inner(), protocol, session, messages));
+    response
+}
+
+/// Carries messages both ways until either side closes, pinging the client meanwhile.
+async fn serve(
+    edge: Arc<Edge>,
+    protocol: WebSocketProtocols,
+    mut session: Session,
+    mut messages: AggregatedMessageStream,
+) {
+    let (to_graphql, from_client) = tokio::sync::mpsc::channel::<Vec<u8>>(16);
+    let incoming = futures_util::stream::unfold(from_client, |mut rx| async move {
+        rx.recv().await.map(|message| (message, rx))
+    });
+    let init_edge = edge.clone();
+    let graphql = WebSocket::new(edge.portal.clone(), incoming, protocol).on_connection_init(
+        move |init: serde_json::Value| async move {
+            let header = ["Authorization", "authorization"]
+                .iter()
+                .find_map(|k| init.get(*k).and_then(|v| v.as_str()).map(str::to_owned))
+                .or_else(|| {
+                    init.get("token")
+                        .and_then(|v| v.as_str())
+                        .map(|t| format!("Bearer {t}"))
+                });
+            let viewer =
+                authenticate(&init_edge, header.as_deref()).map_err(async_graphql::Error::from)?;
+            Ok(init_edge.portal.connection_data(viewer))
+        },
+    );
+    let mut graphql = std::pin::pin!(graphql);
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    let mut last_heard = Instant::now();
+    let reason = loop {
+        tokio::select! {
+            message = messages.next() => {
+                last_heard = Instant::now();
+                let bytes = match message {
+                    Some(Ok(AggregatedMessage::Text(text))) => text.as_bytes().to_vec(),
+                    Some(Ok(AggregatedMessage::Binary(bytes))) => bytes.to_vec(),
+                    Some(Ok(AggregatedMessage::Ping(bytes))) => {
+                        if session.pong(&bytes).await.is_err() {
+                            return;
+                        }
+                        continue;
+                    }
+                    Some(Ok(AggregatedMessage::Pong(_))) => continue,
+                    Some(Ok(AggregatedMessage::Close(_))) | None => break None,
+                    Some(Err(error)) => {
+                        tracing::debug!(%error, "WebSocket protocol error");
+                        break Some(CloseReason::from(CloseCode::Protocol));
+                    }
+                };
+                if to_graphql.send(bytes).await.is_err() {
+                    break None;
+                }
+            }
+            out = graphql.next() => match out {
+                Some(WsMessage::Text(text)) => {
+                    if session.text(text).await.is_err() {
+                        return;
+                    }
+                }
+                Some(WsMessage::Close(code, description)) => {
+                    let (code, description) = if code == HANDSHAKE_NOT_COMPLETED {
+                        (UNAUTHORIZED, "Unauthorized".to_owned())
+                    } else {
+                        (code, description)
+                    };
+                    break Some(CloseReason { code: code.into(), description: Some(description) });
+                }
+                None => break None,
+            },
+            _ = heartbeat.tick() => {
+                if last_heard.elapsed() > CLIENT_TIMEOUT {
+                    break None;
+                }
+                if session.ping(b"").await.is_err() {
+                    return;
+                }
+            }
+        }
+    };
+    let _ = session.close(reason).await;
+}
