@@ -203,49 +203,10 @@ async fn run(command: Command, settings: Settings) -> Result<(), api::startup::B
         }
         Command::Import {
             what: ImportWhat::Indicators { file, by, reason },
-        } => {
-            let viewer = api::import::operator(&by)?;
-            let name = file.display().to_string();
-            let lines = api::import::read_lines(
-                std::fs::File::open(&file).map_err(|e| format!("cannot open {name}: {e}"))?,
-            )?;
-            let conn = migrated(&settings).await?;
-            migration::reference::load(&conn, Utc::now()).await?;
-            let state = AppState::new(conn, Arc::new(SystemClock), settings.mail_identity());
-            let origin = format!(
-                "FILE {}",
-                file.file_name()
-                    .map(|f| f.to_string_lossy())
-                    .unwrap_or_default()
-            );
-            match graphql::service::submission::submit(
-                &state,
-                &viewer,
-                lines,
-                &origin,
-                reason.as_deref(),
-            )
-            .await
-            {
-                Ok(o) => println!(
-                    "{name}: {} rows; {} created, {} revised, {} unchanged{}",
-                    o.rows,
-                    o.created,
-                    o.revised,
-                    o.unchanged,
-                    o.batch_id
-                        .map(|b| format!(" (batch {b})"))
-                        .unwrap_or_default()
-                ),
-                Err(graphql::error::AppError::Rejected { message, problems }) => {
-                    for p in &problems {
-                        eprintln!("{name}:{}: {}", p.line, p.reason);
-                    }
-                    return Err(message.into());
-                }
-                Err(e) => return Err(e.message().to_owned().into()),
-            }
-        }
+        } => println!(
+            "{}",
+            api::import::run(&settings, &file, &by, reason.as_deref()).await?
+        ),
         Command::Schema => {}
     }
     Ok(())

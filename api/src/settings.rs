@@ -46,6 +46,8 @@ pub struct Settings {
     pub schema: SchemaOptions,
     pub request_timeout: Duration,
     pub max_body_bytes: usize,
+    /// Larger answers are refused with `RESPONSE_TOO_LARGE`.
+    pub max_response_bytes: usize,
     pub db_pool_size: u32,
     /// HTTP worker threads; `None` means one per core.
     pub workers: Option<usize>,
@@ -137,6 +139,11 @@ impl Settings {
             request_timeout: Duration::from_millis(number("PORTAL_REQUEST_TIMEOUT_MS", 10_000)?),
             max_body_bytes: usize::try_from(number("PORTAL_MAX_BODY_BYTES", 256 * 1024)?)
                 .unwrap_or(usize::MAX),
+            max_response_bytes: usize::try_from(number(
+                "PORTAL_MAX_RESPONSE_BYTES",
+                8 * 1024 * 1024,
+            )?)
+            .unwrap_or(usize::MAX),
             db_pool_size: u32::try_from(number("PORTAL_DB_POOL_SIZE", 10)?).unwrap_or(u32::MAX),
             workers: None,
         };

@@ -73,6 +73,7 @@ impl Application {
             graphiql: settings.graphiql,
             request_timeout: settings.request_timeout,
             max_message_bytes: settings.max_body_bytes,
+            max_response_bytes: settings.max_response_bytes,
         });
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();

@@ -22,6 +22,8 @@ pub enum ErrorCode {
     GraphqlParseFailed,
     /// The operation ran longer than the server allows.
     RequestTimeout,
+    /// The answer would be larger than the server sends.
+    ResponseTooLarge,
 }
 
 impl ErrorCode {
@@ -35,6 +37,7 @@ impl ErrorCode {
             Self::InternalServerError => "INTERNAL_SERVER_ERROR",
             Self::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
             Self::RequestTimeout => "REQUEST_TIMEOUT",
+            Self::ResponseTooLarge => "RESPONSE_TOO_LARGE",
         }
     }
 }

@@ -126,6 +126,15 @@ async fn calendar_arguments_are_checked(app: TestApp) {
             r#"{ calendar { isWorkingDay(date: "2026-11-31") } }"#,
             "2026-11-31",
         ),
+        (
+            r#"{ calendar { isWorkingDay(date: "0000-01-03") } }"#,
+            "from year 1 to 9999",
+        ),
+        // The answer would be a date the scalar itself refuses.
+        (
+            r#"{ calendar { addWorkingDays(from: "9999-12-31", days: 5) } }"#,
+            "after 9999-12-31",
+        ),
     ] {
         let body = app.query(&["NATIONAL_VIEWER"], query, json!({})).await;
         assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{query}: {body}");

@@ -14,6 +14,7 @@ mod indicators;
 mod migrations;
 mod organisation;
 mod policy;
+mod reliability;
 mod schema_drift;
 mod statements;
 mod subscriptions;

@@ -12,7 +12,8 @@ use crate::support::TestApp;
 
 on_both_databases!(
     a_subscriber_receives_organisation_changes,
-    a_socket_without_a_valid_token_is_closed
+    a_socket_without_a_valid_token_is_closed,
+    a_subscribe_before_connection_init_closes_with_4401,
 );
 
 pub type Socket =
@@ -124,4 +125,27 @@ async fn a_socket_without_a_valid_token_is_closed(app: TestApp) {
             "acknowledged without a valid token: {reply:?}"
         );
     }
+}
+
+/// graphql-transport-ws: a `Subscribe` before the connection is acknowledged closes the socket
+/// with 4401 Unauthorized (async-graphql's own code is 1011).
+async fn a_subscribe_before_connection_init_closes_with_4401(app: TestApp) {
+    let mut socket = open(&app).await;
+    send(
+        &mut socket,
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { organisationChanged { key } }" } }),
+    )
+    .await;
+    let close = loop {
+        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
+            .await
+            .expect("a close in time");
+        match message {
+            Some(Ok(Message::Close(frame))) => break frame,
+            Some(Ok(_)) => continue,
+            other => panic!("no close frame: {other:?}"),
+        }
+    };
+    let frame = close.expect("a close code");
+    assert_eq!(u16::from(frame.code), 4401, "{frame:?}");
 }

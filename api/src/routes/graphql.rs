@@ -28,6 +28,8 @@ pub struct Edge {
     pub request_timeout: Duration,
     /// The largest WebSocket message taken (the HTTP body limit).
     pub max_message_bytes: usize,
+    /// The largest answer sent.
+    pub max_response_bytes: usize,
 }
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json; charset=utf-8";
@@ -328,11 +330,31 @@ async fn execute(
     if is_request_error {
         return request_error(media, response.errors, ErrorCode::BadUserInput);
     }
-    // Serialised directly (not through serde_json::Value) to keep the selection order.
-    match serde_json::to_vec(&response) {
-        Ok(body) => HttpResponse::Ok()
+    // Serialised directly (not through serde_json::Value) to keep the selection order, into a
+    // buffer that refuses to grow past the limit.
+    let mut body = Capped {
+        bytes: Vec::with_capacity(8 * 1024),
+        limit: edge.max_response_bytes,
+    };
+    match serde_json::to_writer(&mut body, &response) {
+        Ok(()) => HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, media.content_type()))
-            .body(body),
+            .body(body.bytes),
+        Err(e) if e.is_io() => {
+            tracing::warn!(
+                limit = edge.max_response_bytes,
+                "an answer over the size limit was refused"
+            );
+            let mut refusal = error_body(
+                ErrorCode::ResponseTooLarge,
+                &format!(
+                    "The answer is over the limit of {} bytes; ask for less (smaller pages, fewer fields or a shorter window).",
+                    edge.max_response_bytes
+                ),
+            );
+            refusal["data"] = serde_json::Value::Null;
+            respond(media, StatusCode::OK, refusal)
+        }
         Err(e) => {
             tracing::error!(error = %e, "cannot serialise a response");
             respond(
@@ -344,6 +366,26 @@ async fn execute(
                 ),
             )
         }
+    }
+}
+
+/// A response body that stops with an error once it would pass `limit` bytes.
+struct Capped {
+    bytes: Vec<u8>,
+    limit: usize,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, chunk: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + chunk.len() > self.limit {
+            return Err(std::io::Error::other("the response is over the size limit"));
+        }
+        self.bytes.extend_from_slice(chunk);
+        Ok(chunk.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

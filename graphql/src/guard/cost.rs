@@ -345,6 +345,7 @@ mod tests {
         ] {
             let query = std::fs::read_to_string(format!("{BENCH}{name}.graphql")).unwrap();
             let cost = cost(&query);
+            eprintln!("{name}: cost {cost} of {budget}");
             assert!(cost <= budget, "{name} costs {cost}");
         }
         assert!(cost(&amplification(2)) > budget);

@@ -6,6 +6,7 @@
 //! PostgreSQL variants say so loudly and pass, unless `PORTAL_TEST_REQUIRE_POSTGRES=1` (CI).
 #![allow(dead_code)]
 
+pub mod process;
 pub mod smtp;
 
 use std::path::PathBuf;
@@ -259,6 +260,7 @@ pub fn settings(database_url: &str) -> Settings {
         schema: SchemaOptions::default(),
         request_timeout: Duration::from_secs(10),
         max_body_bytes: 64 * 1024,
+        max_response_bytes: 8 * 1024 * 1024,
         db_pool_size: 4,
         workers: Some(1),
         public_url: "https://portal.test".into(),
@@ -351,32 +353,12 @@ impl TestApp {
 
     /// A token holding `grants` (`ROLE`, `ROLE:CODE`, `ROLE:kind=CODE`).
     pub fn token(&self, grants: &[&str]) -> String {
-        let grants: Vec<_> = grants.iter().map(|g| parse_grant(g).unwrap()).collect();
-        self.issuer
-            .mint(
-                "test-user",
-                "Test User",
-                Some("test.user@example.org"),
-                &grants,
-                Utc::now(),
-                chrono::Duration::hours(1),
-            )
-            .unwrap()
+        mint(&self.issuer, "test-user", "Test User", grants)
     }
 
     /// A token for a named person (`sub`) holding `grants`.
     pub fn token_as(&self, sub: &str, name: &str, grants: &[&str]) -> String {
-        let grants: Vec<_> = grants.iter().map(|g| parse_grant(g).unwrap()).collect();
-        self.issuer
-            .mint(
-                sub,
-                name,
-                Some(&format!("{sub}@example.org")),
-                &grants,
-                Utc::now(),
-                chrono::Duration::hours(1),
-            )
-            .unwrap()
+        mint(&self.issuer, sub, name, grants)
     }
 
     /// POSTs an operation with `token`; expects HTTP 200.
@@ -419,6 +401,26 @@ impl TestApp {
     pub fn statements(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
     }
+}
+
+/// A one-hour token for `sub` holding `grants` (`ROLE`, `ROLE:CODE`, `ROLE:kind=CODE`).
+pub fn mint(issuer: &TokenIssuer, sub: &str, name: &str, grants: &[&str]) -> String {
+    let grants: Vec<_> = grants.iter().map(|g| parse_grant(g).unwrap()).collect();
+    let email = if sub == "test-user" {
+        "test.user@example.org".to_owned()
+    } else {
+        format!("{sub}@example.org")
+    };
+    issuer
+        .mint(
+            sub,
+            name,
+            Some(&email),
+            &grants,
+            Utc::now(),
+            chrono::Duration::hours(1),
+        )
+        .unwrap()
 }
 
 /// The `extensions.code` of each error in a response.

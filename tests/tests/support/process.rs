@@ -1,0 +1,178 @@
+//! The portal in a process of its own, for what an in-process server cannot show: its memory,
+//! and what survives `kill -9`. The process is this test binary run again with
+//! `reliability::child_process --exact --ignored`, which calls `child_main`; the role and its
+//! inputs travel in the environment.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use api::startup::{Application, StartOptions};
+use graphql::auth::token::TokenIssuer;
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use super::{AUDIENCE, ISSUER, SECRET, mint, settings};
+
+const ROLE: &str = "PORTAL_TEST_CHILD";
+const DATABASE: &str = "PORTAL_TEST_CHILD_DATABASE";
+const FILE: &str = "PORTAL_TEST_CHILD_FILE";
+
+/// This binary, run as a child in `role`.
+fn command(role: &str, database_url: &str) -> Command {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let mut command = Command::new(exe);
+    command
+        .args([
+            "reliability::child_process",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(ROLE, role)
+        .env(DATABASE, database_url)
+        .stdout(Stdio::piped())
+        .kill_on_drop(true);
+    command
+}
+
+/// A portal serving `database_url` (migrated, with demo data) in a child process.
+pub struct PortalProcess {
+    child: Child,
+    pub address: String,
+    client: reqwest::Client,
+    issuer: TokenIssuer,
+}
+
+/// Memory of a process, from `/proc/PID/status`, in MiB.
+#[derive(Debug, Clone, Copy)]
+pub struct Memory {
+    pub resident: f64,
+    pub peak: f64,
+}
+
+impl PortalProcess {
+    pub async fn start(database_url: &str) -> Self {
+        let mut child = command("serve", database_url)
+            .spawn()
+            .expect("the child starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let port = tokio::time::timeout(Duration::from_secs(60), async {
+            while let Some(line) = lines.next_line().await.expect("the child's output") {
+                // The test harness may print its own words before ours on the same line.
+                if let Some((_, port)) = line.split_once("LISTENING ") {
+                    return port.trim().to_owned();
+                }
+            }
+            panic!("the child exited before listening")
+        })
+        .await
+        .expect("the child listens within a minute");
+        // Keep draining its output so it never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        PortalProcess {
+            child,
+            address: format!("http://127.0.0.1:{port}"),
+            client: reqwest::Client::new(),
+            issuer: TokenIssuer::hs256(SECRET, ISSUER, AUDIENCE),
+        }
+    }
+
+    pub fn token(&self, grants: &[&str]) -> String {
+        mint(&self.issuer, "test-user", "Test User", grants)
+    }
+
+    /// POSTs an operation; the status and the body as text (which may not be JSON).
+    pub async fn post(&self, token: &str, body: Value) -> (u16, String) {
+        let response = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .bearer_auth(token)
+            .header("accept", "application/graphql-response+json")
+            .json(&body)
+            .send()
+            .await
+            .expect("the portal answers");
+        (
+            response.status().as_u16(),
+            response.text().await.unwrap_or_default(),
+        )
+    }
+
+    pub async fn query(&self, token: &str, query: &str) -> (u16, String) {
+        self.post(token, json!({ "query": query })).await
+    }
+
+    /// `/healthz`'s status, or `None` when nothing answers (the process died).
+    pub async fn healthz(&self) -> Option<u16> {
+        let url = format!("{}/healthz", self.address);
+        let response = self.client.get(url).send().await.ok()?;
+        Some(response.status().as_u16())
+    }
+
+    pub fn memory(&self) -> Memory {
+        memory_of(self.child.id().expect("the child is running"))
+    }
+}
+
+pub fn memory_of(pid: u32) -> Memory {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(0.0, |kib| kib / 1024.0)
+    };
+    Memory {
+        resident: field("VmRSS:"),
+        peak: field("VmHWM:"),
+    }
+}
+
+/// `portal import indicators FILE` against `database_url`, in a child process the caller may
+/// kill.
+pub fn import(database_url: &str, file: &std::path::Path) -> Child {
+    command("import", database_url)
+        .env(FILE, file)
+        .spawn()
+        .expect("the importer starts")
+}
+
+/// The body of a child process: its role from the environment. Without one it does nothing, so
+/// `cargo test -- --ignored` passes through it harmlessly.
+pub fn child_main() {
+    let Ok(role) = std::env::var(ROLE) else {
+        return;
+    };
+    let database_url = std::env::var(DATABASE).expect("the child's database");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async move {
+        let mut settings = settings(&database_url);
+        match role.as_str() {
+            "serve" => {
+                settings.workers = Some(2);
+                let clock = std::sync::Arc::new(graphql::clock::SystemClock);
+                let app = Application::build(&settings, clock, StartOptions { demo: true })
+                    .await
+                    .expect("the portal starts");
+                println!("LISTENING {}", app.port());
+                app.run_until_stopped().await.expect("the portal serves");
+            }
+            "import" => {
+                let file = std::env::var(FILE).expect("the file to import");
+                let summary = api::import::run(&settings, file.as_ref(), "reliability", None)
+                    .await
+                    .expect("the import succeeds");
+                println!("{summary}");
+            }
+            other => panic!("unknown child role {other}"),
+        }
+    });
+}
