@@ -375,3 +375,33 @@ async fn strings_are_checked_before_they_reach_a_database(app: TestApp) {
         "a clean name is taken: {body}"
     );
 }
+
+/// An answer over `PORTAL_MAX_RESPONSE_BYTES` is replaced by `RESPONSE_TOO_LARGE`; smaller ones
+/// pass.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_over_the_size_limit_are_refused() {
+    let database = support::migrated_database(Db::Sqlite).await.unwrap();
+    let mut settings = support::settings(&database.url);
+    settings.max_response_bytes = 500;
+    let app = support::spawn_with(database, settings).await;
+    let token = app.token(&["NATIONAL_VIEWER"]);
+    let (status, body) = app
+        .post(
+            Some(&token),
+            "{ networks { nodes { code name } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(error_codes(&body), ["RESPONSE_TOO_LARGE"], "{body}");
+    assert!(body["data"].is_null(), "{body}");
+    assert!(body.to_string().contains("500 bytes"), "{body}");
+    let (_, body) = app
+        .post(Some(&token), "{ regions { code } }", json!({}))
+        .await;
+    assert_eq!(
+        body["data"]["regions"].as_array().unwrap().len(),
+        7,
+        "{body}"
+    );
+}

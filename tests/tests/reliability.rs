@@ -46,6 +46,26 @@ fn amplification() -> String {
     format!("{{ {aliases} }}")
 }
 
+/// `n` fragments, each 28 selection sets deep, each spread at the bottom of the one before: within
+/// the limits on the document, but 450 levels deep for whatever follows the spreads.
+fn fragment_chain(n: usize) -> String {
+    let fragments: String = (0..n)
+        .map(|i| {
+            let next = if i + 1 < n {
+                format!("...f{}", i + 1)
+            } else {
+                "code".to_owned()
+            };
+            format!(
+                "fragment f{i} on Network {{ {}{next}{} }} ",
+                "host { network { ".repeat(14),
+                " } }".repeat(14)
+            )
+        })
+        .collect();
+    format!("{{ network(code: \"WESSEX\") {{ ...f0 }} }} {fragments}")
+}
+
 fn codes(body: &str) -> Vec<String> {
     serde_json::from_str::<Value>(body)
         .map(|b| error_codes(&b))
@@ -103,6 +123,11 @@ async fn no_document_crashes_or_exhausts_the_server() {
             "the amplification query",
             json!({ "query": amplification() }),
             "would cost",
+        ),
+        (
+            "16 fragments each nested 28 deep, spread in a chain",
+            json!({ "query": fragment_chain(16) }),
+            "recursion depth",
         ),
     ];
     for (what, body, says) in refused {
