@@ -32,31 +32,22 @@ pub struct TextClass {
     pub multiline: bool,
 }
 
-pub const CODE: TextClass = TextClass {
-    name: "code",
-    max_chars: 64,
-    multiline: false,
-};
-pub const IDENTIFIER: TextClass = TextClass {
-    name: "identifier",
-    max_chars: 256,
-    multiline: false,
-};
-pub const NAME: TextClass = TextClass {
-    name: "name",
-    max_chars: 200,
-    multiline: false,
-};
-pub const EMAIL: TextClass = TextClass {
-    name: "email",
-    max_chars: 254,
-    multiline: false,
-};
-pub const URL: TextClass = TextClass {
-    name: "url",
-    max_chars: 2_000,
-    multiline: false,
-};
+impl TextClass {
+    const fn line(name: &'static str, max_chars: usize) -> Self {
+        TextClass {
+            name,
+            max_chars,
+            multiline: false,
+        }
+    }
+}
+
+pub const CODE: TextClass = TextClass::line("code", 64);
+pub const IDENTIFIER: TextClass = TextClass::line("identifier", 256);
+pub const NAME: TextClass = TextClass::line("name", 200);
+/// RFC 5321's longest forward path.
+pub const EMAIL: TextClass = TextClass::line("email", 254);
+pub const URL: TextClass = TextClass::line("url", 2_000);
 pub const TEXT: TextClass = TextClass {
     name: "text",
     max_chars: 10_000,
@@ -64,11 +55,7 @@ pub const TEXT: TextClass = TextClass {
 };
 
 /// Strings under any other name (dates, enums-as-strings): a short single line.
-pub const OTHER: TextClass = TextClass {
-    name: "other",
-    max_chars: 200,
-    multiline: false,
-};
+pub const OTHER: TextClass = TextClass::line("other", 200);
 
 /// Every text argument and input field of the schema, by name.
 pub const TEXT_CLASSES: &[(&str, TextClass)] = &[
