@@ -135,7 +135,7 @@ pub async fn run(
             }
             Err(message.into())
         }
-        Err(e) => Err(e.message().to_owned().into()),
+        Err(e) => Err(e.cause().into()),
     }
 }
 

@@ -195,7 +195,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), api::startup::B
             );
             let report = graphql::service::case::tick(&state)
                 .await
-                .map_err(|e| e.message().to_owned())?;
+                .map_err(|e| e.cause())?;
             println!(
                 "tick at {at}: {} reminded (stage 7), {} closed as non-compliant, {} flagged overdue, {} skipped",
                 report.reminded, report.non_compliant, report.flagged_overdue, report.skipped

@@ -140,7 +140,7 @@ async fn run_clock(state: AppState, interval: std::time::Duration) {
     loop {
         match graphql::service::case::tick(&state).await {
             Ok(report) => tracing::debug!(?report, "case clock pass"),
-            Err(e) => tracing::error!(error = e.message(), "the case clock's pass failed"),
+            Err(e) => tracing::error!(error = %e.cause(), "the case clock's pass failed"),
         }
         tokio::time::sleep(interval).await;
     }

@@ -11,8 +11,13 @@ pub trait Clock: Send + Sync + 'static {
 
     /// The calendar date in Europe/London: the default for every `asAt`.
     fn today(&self) -> NaiveDate {
-        self.now().with_timezone(&London).date_naive()
+        london_date(self.now())
     }
+}
+
+/// The calendar date in Europe/London at `instant`.
+pub fn london_date(instant: DateTime<Utc>) -> NaiveDate {
+    instant.with_timezone(&London).date_naive()
 }
 
 /// The wall clock.

@@ -2,12 +2,12 @@
 //!
 //! `AppError` deliberately does not implement `Display`: async-graphql turns any `Display` error
 //! into a client-visible message, so the only way out of a resolver is the `From` impl below, which
-//! masks internal causes (logged, never sent). `extension::ErrorMasking` is the safety net for
-//! anything that slips past.
+//! masks internal causes (logged, never sent). `mask` is the safety net for anything that slips
+//! past.
 
 use std::sync::Arc;
 
-use async_graphql::ErrorExtensions;
+use async_graphql::{ErrorExtensionValues, ErrorExtensions, ServerError};
 
 /// Stable error codes clients may branch on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +118,24 @@ impl AppError {
             Self::Internal(_) => INTERNAL_MESSAGE,
         }
     }
+
+    /// What an operator's log says: the cause itself for an internal error (with its chain), the
+    /// message otherwise. Never sent to a client.
+    pub fn cause(&self) -> String {
+        match self {
+            Self::Internal(cause) => {
+                let mut text = cause.to_string();
+                let mut source = cause.source();
+                while let Some(inner) = source {
+                    text.push_str(": ");
+                    text.push_str(&inner.to_string());
+                    source = inner.source();
+                }
+                text
+            }
+            _ => self.message().to_owned(),
+        }
+    }
 }
 
 impl From<sea_orm::DbErr> for AppError {
@@ -137,8 +155,8 @@ impl From<sea_orm::TransactionError<AppError>> for AppError {
 
 impl From<AppError> for async_graphql::Error {
     fn from(e: AppError) -> Self {
-        if let AppError::Internal(cause) = &e {
-            tracing::error!(error = %cause, "internal error");
+        if let AppError::Internal(_) = &e {
+            tracing::error!(error = %e.cause(), "internal error");
         }
         async_graphql::Error::new(e.message()).extend_with(|_, ext| {
             ext.set("code", e.code().as_str());
@@ -155,5 +173,34 @@ impl From<AppError> for async_graphql::Error {
                 ext.set("problems", problems);
             }
         })
+    }
+}
+
+/// The safety net behind `AppError`: a field error without a code escaped its conversion; its
+/// text (perhaps SQL) is logged, never sent. Argument values that failed to parse are the
+/// caller's to fix. Errors without a path (parse and validation) are the request's, and the
+/// HTTP edge codes them.
+pub fn mask(errors: &mut [ServerError]) {
+    for error in errors.iter_mut().filter(|e| !e.path.is_empty()) {
+        if error
+            .extensions
+            .as_ref()
+            .is_some_and(|e| e.get("code").is_some())
+        {
+            continue;
+        }
+        let code = if error.message.starts_with("Failed to parse")
+            || error.message.starts_with("Invalid value for argument")
+        {
+            ErrorCode::BadUserInput
+        } else {
+            tracing::error!(error = %error.message, path = ?error.path, "uncoded error masked");
+            error.message = INTERNAL_MESSAGE.to_owned();
+            ErrorCode::InternalServerError
+        };
+        error
+            .extensions
+            .get_or_insert_with(ErrorExtensionValues::default)
+            .set("code", code.as_str());
     }
 }

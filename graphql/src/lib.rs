@@ -4,11 +4,12 @@
 pub mod auth;
 pub mod calendar;
 pub mod clock;
+pub mod context;
 pub mod dated;
 pub mod error;
 pub mod events;
-pub mod guard;
 pub mod input;
+pub mod limits;
 pub mod loader;
 pub mod mutation;
 pub mod object;

@@ -101,7 +101,7 @@ impl Dispatcher {
             match self.pass().await {
                 Ok(sent) if sent > 0 => continue,
                 Ok(_) => {}
-                Err(e) => tracing::error!(error = e.message(), "the mail dispatcher's pass failed"),
+                Err(e) => tracing::error!(error = %e.cause(), "the mail dispatcher's pass failed"),
             }
             tokio::select! {
                 _ = wake.notified() => {}

@@ -10,8 +10,9 @@ use async_graphql::{Data, Executor, Request, Response, ServerError};
 
 use crate::auth::Viewer;
 use crate::auth::scope::RequestScope;
-use crate::guard::cost::CostModel;
-use crate::guard::{QueryLimits, mask};
+use crate::error::mask;
+use crate::limits::QueryLimits;
+use crate::limits::cost::CostModel;
 use crate::loader::{Dispatch, Loaders, drive};
 use crate::schema::{PortalSchema, SchemaOptions, build};
 use crate::state::AppState;

@@ -55,7 +55,7 @@ pub type PortalSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 pub struct SchemaOptions {
     pub introspection: bool,
     pub max_depth: usize,
-    /// The most an operation may cost (`guard::cost`): fields counted once per item of the
+    /// The most an operation may cost (`limits::cost`): fields counted once per item of the
     /// lists around them.
     pub max_cost: u64,
     pub max_aliases: usize,

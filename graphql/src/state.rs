@@ -2,10 +2,7 @@
 
 use std::sync::Arc;
 
-use sea_orm::{
-    DatabaseBackend, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
-};
+use sea_orm::{DatabaseBackend, DatabaseConnection};
 use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 
 use crate::auth::scope::{MapCache, OrgSnapshot};
@@ -105,46 +102,11 @@ pub struct WriteLock(Arc<Mutex<()>>);
 pub type WriteGuard = Option<OwnedMutexGuard<()>>;
 
 impl WriteLock {
-    /// For a single statement written outside `AppState::begin_write` (the outbox's leases).
+    /// Taken by every `UnitOfWork`, and by the outbox's single-statement lease updates.
     pub async fn hold(&self, db: &DatabaseConnection) -> WriteGuard {
         match db.get_database_backend() {
             DatabaseBackend::Sqlite => Some(self.0.clone().lock_owned().await),
             _ => None,
         }
     }
-}
-
-impl AppState {
-    /// The one way a write begins: on SQLite under the write lock and as `BEGIN IMMEDIATE`
-    /// (which takes SQLite's own write lock at once, waiting out another process such as
-    /// `portal import` within the busy timeout, instead of failing when the first write comes).
-    /// Keep the guard until the transaction is committed or dropped.
-    pub async fn begin_write(&self) -> AppResult<(DatabaseTransaction, WriteGuard)> {
-        let guard = self.writes.hold(&self.db).await;
-        let options = TransactionOptions {
-            sqlite_transaction_mode: guard.as_ref().map(|_| SqliteTransactionMode::Immediate),
-            ..TransactionOptions::default()
-        };
-        Ok((self.db.begin_with_options(options).await?, guard))
-    }
-}
-
-use async_graphql::Context;
-use chrono::NaiveDate;
-
-use crate::loader::Loaders;
-use crate::scalar::Date;
-
-pub fn state<'a>(ctx: &Context<'a>) -> &'a AppState {
-    ctx.data_unchecked::<AppState>()
-}
-
-pub fn loaders<'a>(ctx: &Context<'a>) -> &'a Loaders {
-    ctx.data_unchecked::<Loaders>()
-}
-
-/// The date a question is asked about: the one given, or today in Europe/London.
-pub fn as_at(ctx: &Context<'_>, date: Option<Date>) -> NaiveDate {
-    date.map(|d| d.0)
-        .unwrap_or_else(|| state(ctx).clock.today())
 }

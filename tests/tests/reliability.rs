@@ -13,7 +13,10 @@ use crate::on_both_databases;
 use crate::support::process::{self, PortalProcess};
 use crate::support::{self, Db, TestApp, error_codes};
 
-on_both_databases!(a_killed_import_leaves_its_batch_whole_or_absent);
+on_both_databases!(
+    a_killed_import_leaves_its_batch_whole_or_absent,
+    racing_identical_writes_get_one_success_and_conflicts,
+);
 
 /// Not a test: the body of the child processes above (`support::process::child_main`).
 #[test]
@@ -396,4 +399,63 @@ async fn a_killed_import_leaves_its_batch_whole_or_absent(app: TestApp) {
     assert!(status.success());
     assert_eq!(count().await, before + rows as i64, "the whole batch, once");
     let _ = std::fs::remove_file(&file);
+}
+
+/// Eight identical writes at once, where only the first may succeed: one does and the others
+/// answer `CONFLICT`, never `INTERNAL_SERVER_ERROR`. On PostgreSQL a session holding the table
+/// against inserts (not reads) makes every writer pass its check before any inserts, so the
+/// key's constraint decides; on SQLite the write lock orders them.
+async fn racing_identical_writes_get_one_success_and_conflicts(app: TestApp) {
+    let people = crate::cases::People::new(&app);
+    let case = crate::cases::open(&app, &people, "RHM", 1).await;
+    let holiday = r#"mutation { addBankHoliday(input: { date: "2027-06-07", title: "One-off holiday", reason: "announced" }) { date } }"#;
+    let conflict =
+        "mutation($i: DeclareConflictInput!) { declareConflict(input: $i) { reference } }";
+    let races = [
+        ("bank_holidays", people.admin.clone(), holiday, json!({})),
+        (
+            "case_conflicts",
+            people.clinical_lead.clone(),
+            conflict,
+            json!({ "i": { "reference": case["reference"], "statement": "I trained there." } }),
+        ),
+    ];
+    for (table, token, query, variables) in races {
+        let blocker = match app.kind() {
+            Db::Postgres => {
+                let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
+                let txn = sea_orm::TransactionTrait::begin(&db).await.unwrap();
+                txn.execute_unprepared(&format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
+                    .await
+                    .unwrap();
+                Some(txn)
+            }
+            Db::Sqlite => None,
+        };
+        let app = &app;
+        let attempts = (0..8).map(|_| {
+            let (token, variables) = (token.clone(), variables.clone());
+            async move { app.query_with(&token, query, variables).await }
+        });
+        let release = async {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            if let Some(blocker) = blocker {
+                blocker.rollback().await.unwrap();
+            }
+        };
+        let (answers, ()) = tokio::join!(futures_util::future::join_all(attempts), release);
+        let mut codes: Vec<String> = answers
+            .iter()
+            .map(|a| {
+                error_codes(a)
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "OK".into())
+            })
+            .collect();
+        codes.sort();
+        let mut expected = vec!["CONFLICT".to_owned(); 7];
+        expected.push("OK".into());
+        assert_eq!(codes, expected, "{query}: {answers:?}");
+    }
 }

@@ -7,7 +7,7 @@
 pub mod scope;
 pub mod token;
 
-use async_graphql::{Context, Enum};
+use async_graphql::Enum;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, AppResult};
@@ -187,12 +187,6 @@ impl Viewer {
             )))
         }
     }
-}
-
-/// The viewer of this request; every operation requires one (the edge rejects requests without).
-pub fn viewer<'a>(ctx: &Context<'a>) -> AppResult<&'a Viewer> {
-    ctx.data_opt::<Viewer>()
-        .ok_or_else(|| AppError::unauthenticated("A bearer token is required."))
 }
 
 #[cfg(test)]

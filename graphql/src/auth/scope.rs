@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use async_graphql::Context;
 use chrono::NaiveDate;
 use entities::{icb, network, network_footprint, network_membership, provider};
 use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
@@ -14,7 +13,6 @@ use tokio::sync::OnceCell;
 use super::{GrantScope, Role, Viewer};
 use crate::dated::in_force_on;
 use crate::error::AppResult;
-use crate::state::AppState;
 
 /// Roles that reach every organisation.
 const NATIONAL_REACH: &[Role] = &[
@@ -357,21 +355,7 @@ impl Scope {
 
 /// Request data: the caller's scope, resolved on first use.
 #[derive(Default)]
-pub struct RequestScope(OnceCell<Arc<Scope>>);
-
-/// The caller's scope as at today, resolved once per request.
-pub async fn scope(ctx: &Context<'_>) -> AppResult<Arc<Scope>> {
-    let viewer: &Viewer = super::viewer(ctx)?;
-    let state = ctx.data_unchecked::<AppState>();
-    let cell = ctx.data_unchecked::<RequestScope>();
-    cell.0
-        .get_or_try_init(|| async {
-            let map = state.org_map_today().await?;
-            Ok(Arc::new(Scope::resolve(viewer, &map)))
-        })
-        .await
-        .cloned()
-}
+pub struct RequestScope(pub(crate) OnceCell<Arc<Scope>>);
 
 #[cfg(test)]
 mod tests {

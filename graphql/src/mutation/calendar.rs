@@ -1,10 +1,10 @@
 use async_graphql::{Context, Object, Result};
 
-use crate::auth::viewer;
+use crate::context::state;
+use crate::context::viewer;
 use crate::input::calendar::AddBankHolidayInput;
 use crate::object::calendar::BankHoliday;
 use crate::service::calendar;
-use crate::state::state;
 
 #[derive(Default)]
 pub struct CalendarMutation;
@@ -18,7 +18,7 @@ impl CalendarMutation {
         input: AddBankHolidayInput,
     ) -> Result<BankHoliday> {
         let saved = calendar::add_bank_holiday(
-            state(ctx),
+            state(ctx)?,
             viewer(ctx)?,
             input.date.0,
             &input.title,

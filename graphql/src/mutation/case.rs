@@ -6,12 +6,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use async_graphql::{Context, Object, Result};
 use entities::case;
 
-use crate::auth::scope::{CaseAccess, scope};
-use crate::auth::viewer;
+use crate::auth::scope::CaseAccess;
+use crate::context::scope;
+use crate::context::state;
+use crate::context::viewer;
 use crate::input::case::*;
 use crate::object::case::{Case, CaseAction};
 use crate::service::case::{self as service, Caller, EvidenceLink, NewCase};
-use crate::state::state;
 
 #[derive(Default)]
 pub struct CaseMutation;
@@ -51,7 +52,7 @@ impl CaseMutation {
         };
         acting!(
             ctx,
-            |c| async move { service::open(state(ctx), &c, new).await }
+            |c| async move { service::open(state(ctx)?, &c, new).await }
         )
     }
 
@@ -63,7 +64,7 @@ impl CaseMutation {
         };
         acting!(ctx, |c| async move {
             service::record_finding(
-                state(ctx),
+                state(ctx)?,
                 &c,
                 &input.reference,
                 input.expected_version,
@@ -89,7 +90,7 @@ impl CaseMutation {
             .collect();
         acting!(ctx, |c| async move {
             service::agree_next_steps(
-                state(ctx),
+                state(ctx)?,
                 &c,
                 &input.reference,
                 input.expected_version,
@@ -106,7 +107,7 @@ impl CaseMutation {
     async fn send_request(&self, ctx: &Context<'_>, input: CaseStepInput) -> Result<Case> {
         acting!(ctx, |c| async move {
             service::send_request(
-                state(ctx),
+                state(ctx)?,
                 &c,
                 &input.reference,
                 input.expected_version,
@@ -120,7 +121,7 @@ impl CaseMutation {
     async fn submit_response(&self, ctx: &Context<'_>, input: SubmitResponseInput) -> Result<Case> {
         acting!(ctx, |c| async move {
             service::submit_response(
-                state(ctx),
+                state(ctx)?,
                 &c,
                 &input.reference,
                 input.expected_version,
@@ -134,7 +135,7 @@ impl CaseMutation {
     async fn record_no_response(&self, ctx: &Context<'_>, input: CaseStepInput) -> Result<Case> {
         acting!(ctx, |c| async move {
             service::record_no_response(
-                state(ctx),
+                state(ctx)?,
                 &c,
                 &input.reference,
                 input.expected_version,
@@ -148,7 +149,7 @@ impl CaseMutation {
     async fn record_telephone_call(&self, ctx: &Context<'_>, input: CaseStepInput) -> Result<Case> {
         acting!(ctx, |c| async move {
             service::record_telephone_call(
-                state(ctx),
+                state(ctx)?,
                 &c,
                 &input.reference,
                 input.expected_version,
@@ -167,7 +168,7 @@ impl CaseMutation {
     ) -> Result<Case> {
         acting!(ctx, |c| async move {
             service::decide_regulator_notification(
-                state(ctx),
+                state(ctx)?,
                 &c,
                 &input.reference,
                 input.expected_version,
@@ -182,7 +183,7 @@ impl CaseMutation {
     async fn send_confirmation(&self, ctx: &Context<'_>, input: CaseStepInput) -> Result<Case> {
         acting!(ctx, |c| async move {
             service::send_confirmation(
-                state(ctx),
+                state(ctx)?,
                 &c,
                 &input.reference,
                 input.expected_version,
@@ -201,7 +202,7 @@ impl CaseMutation {
     ) -> Result<Case> {
         acting!(ctx, |c| async move {
             service::acknowledge(
-                state(ctx),
+                state(ctx)?,
                 &c,
                 &input.reference,
                 input.expected_version,
@@ -220,7 +221,7 @@ impl CaseMutation {
     ) -> Result<Case> {
         acting!(ctx, |c| async move {
             service::conclude_implant_review(
-                state(ctx),
+                state(ctx)?,
                 &c,
                 &input.reference,
                 input.expected_version,
@@ -238,7 +239,7 @@ impl CaseMutation {
         input: DeclareConflictInput,
     ) -> Result<Case> {
         acting!(ctx, |c| async move {
-            service::declare_conflict(state(ctx), &c, &input.reference, &input.statement).await
+            service::declare_conflict(state(ctx)?, &c, &input.reference, &input.statement).await
         })
     }
 
@@ -250,7 +251,7 @@ impl CaseMutation {
             .map(|name| (input.lead_sub.unwrap_or_default(), name, input.lead_email));
         acting!(ctx, |c| async move {
             service::set_urgent(
-                state(ctx),
+                state(ctx)?,
                 &c,
                 &input.reference,
                 input.expected_version,
@@ -275,7 +276,7 @@ impl CaseMutation {
             scope: &scope,
         };
         let model = service::add_action(
-            state(ctx),
+            state(ctx)?,
             &caller,
             &input.reference,
             &input.description,
@@ -302,7 +303,7 @@ impl CaseMutation {
             scope: &scope,
         };
         let model = service::update_action(
-            state(ctx),
+            state(ctx)?,
             &caller,
             input.action_id,
             &input.note,

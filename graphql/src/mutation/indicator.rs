@@ -2,8 +2,10 @@ use async_graphql::{Context, Object, Result};
 
 use entities::enums::IndicatorKind;
 
-use crate::auth::scope::scope;
-use crate::auth::{Role, viewer};
+use crate::auth::Role;
+use crate::context::scope;
+use crate::context::state;
+use crate::context::viewer;
 use crate::error::AppError;
 use crate::input::indicator::{
     DefineLocalIndicatorInput, EditIndicatorInput, OpenCaseFromOutlierInput,
@@ -15,7 +17,6 @@ use crate::service::analysis::{self, Window};
 use crate::service::case::{self as cases, Caller, EvidenceLink, NewCase};
 use crate::service::indicator::{self, IndicatorEdit, LocalIndicator};
 use crate::service::submission::{self, Line, Submitted};
-use crate::state::state;
 
 #[derive(Default)]
 pub struct IndicatorMutation;
@@ -56,7 +57,7 @@ impl IndicatorMutation {
             })
             .collect();
         let outcome =
-            submission::submit(state(ctx), viewer, lines, "API", input.reason.as_deref()).await?;
+            submission::submit(state(ctx)?, viewer, lines, "API", input.reason.as_deref()).await?;
         Ok(SubmissionResult {
             batch_id: outcome.batch_id,
             rows: count(outcome.rows),
@@ -90,7 +91,7 @@ impl IndicatorMutation {
                 .map(|dates| dates.into_iter().map(|d| d.0).collect()),
         };
         let model =
-            indicator::edit(state(ctx), viewer(ctx)?, &input.code, edit, &input.reason).await?;
+            indicator::edit(state(ctx)?, viewer(ctx)?, &input.code, edit, &input.reason).await?;
         Ok(model.into())
     }
 
@@ -113,7 +114,7 @@ impl IndicatorMutation {
             level: input.level.into(),
             funnel_method: input.funnel_method.map(Into::into),
         };
-        let model = indicator::define_local(state(ctx), viewer(ctx)?, new, &input.reason).await?;
+        let model = indicator::define_local(state(ctx)?, viewer(ctx)?, new, &input.reason).await?;
         Ok(model.into())
     }
 
@@ -129,7 +130,7 @@ impl IndicatorMutation {
         let viewer = viewer(ctx)?;
         viewer.require_any(&[Role::RegistryAnalyst], "open a cause-for-concern case")?;
         let scope = scope(ctx).await?;
-        let state = state(ctx);
+        let state = state(ctx)?;
         let ind = indicator::referenced(&state.db, &input.indicator).await?;
         let map = state.org_map_today().await?;
         let view = analysis::funnel_plot(

@@ -1,12 +1,12 @@
 use async_graphql::{Context, Object, Result};
 
-use crate::auth::viewer;
+use crate::context::state;
+use crate::context::viewer;
 use crate::input::network::{
     FootprintRowInput, RemoveFootprintRowInput, SetNetworkHostInput, SetNetworkHubsInput,
 };
 use crate::object::network::{FootprintRow, Network};
 use crate::service::network::{self, FootprintChoice, HubChoice};
-use crate::state::state;
 
 #[derive(Default)]
 pub struct NetworkMutation;
@@ -28,7 +28,7 @@ impl NetworkMutation {
             })
             .collect();
         let model = network::set_hubs(
-            state(ctx),
+            state(ctx)?,
             viewer(ctx)?,
             &input.network,
             hubs,
@@ -47,7 +47,7 @@ impl NetworkMutation {
         input: SetNetworkHostInput,
     ) -> Result<Network> {
         let model = network::set_host(
-            state(ctx),
+            state(ctx)?,
             viewer(ctx)?,
             &input.network,
             &input.ods_code,
@@ -71,7 +71,7 @@ impl NetworkMutation {
             valid_to: input.valid_to.map(|d| d.0),
         };
         Ok(FootprintRow(
-            network::set_footprint_row(state(ctx), viewer(ctx)?, row, &input.reason).await?,
+            network::set_footprint_row(state(ctx)?, viewer(ctx)?, row, &input.reason).await?,
         ))
     }
 
@@ -82,7 +82,7 @@ impl NetworkMutation {
         input: RemoveFootprintRowInput,
     ) -> Result<Network> {
         Ok(Network(
-            network::remove_footprint_row(state(ctx), viewer(ctx)?, input.id, &input.reason)
+            network::remove_footprint_row(state(ctx)?, viewer(ctx)?, input.id, &input.reason)
                 .await?,
         ))
     }

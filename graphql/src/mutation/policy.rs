@@ -1,10 +1,10 @@
 use async_graphql::{Context, Object, Result};
 
-use crate::auth::viewer;
+use crate::context::state;
+use crate::context::viewer;
 use crate::input::policy::SetRecipientAddressInput;
 use crate::object::policy::Recipient;
 use crate::service::policy;
-use crate::state::state;
 
 #[derive(Default)]
 pub struct PolicyMutation;
@@ -18,7 +18,7 @@ impl PolicyMutation {
         input: SetRecipientAddressInput,
     ) -> Result<Recipient> {
         let saved = policy::set_recipient_address(
-            state(ctx),
+            state(ctx)?,
             viewer(ctx)?,
             input.key.into(),
             input.email.as_deref(),

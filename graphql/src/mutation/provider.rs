@@ -1,10 +1,10 @@
 use async_graphql::{Context, Object, Result};
 
-use crate::auth::viewer;
+use crate::context::state;
+use crate::context::viewer;
 use crate::input::provider::SetProviderContactsInput;
 use crate::object::provider::Provider;
 use crate::service::provider::{self, ContactChoice};
-use crate::state::state;
 
 #[derive(Default)]
 pub struct ProviderMutation;
@@ -28,7 +28,7 @@ impl ProviderMutation {
             })
             .collect();
         let model = provider::set_contacts(
-            state(ctx),
+            state(ctx)?,
             viewer(ctx)?,
             &input.ods_code,
             contacts,

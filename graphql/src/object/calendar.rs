@@ -1,14 +1,14 @@
 use async_graphql::{Context, Object, Result};
 use entities::bank_holiday;
 
-use crate::auth::viewer;
+use crate::context::viewer;
 use tokio::sync::OnceCell;
 
 use crate::calendar::WorkingCalendar;
+use crate::context::state;
 use crate::error::{AppError, AppResult};
 use crate::scalar::Date;
 use crate::service::calendar;
-use crate::state::state;
 
 /// The longest limit the calendar computes, in working days (every stage limit is at most 25).
 pub const MAX_WORKING_DAYS: i32 = 260;
@@ -23,7 +23,7 @@ pub struct Calendar {
 impl Calendar {
     async fn working(&self, ctx: &Context<'_>) -> AppResult<&WorkingCalendar> {
         self.holidays
-            .get_or_try_init(|| calendar::working_calendar(&state(ctx).db))
+            .get_or_try_init(|| async { calendar::working_calendar(&state(ctx)?.db).await })
             .await
     }
 }
@@ -65,7 +65,7 @@ impl Calendar {
     /// The bank holidays of a year (weekday dates, substitute days included).
     async fn bank_holidays(&self, ctx: &Context<'_>, year: i32) -> Result<Vec<BankHoliday>> {
         viewer(ctx)?;
-        Ok(calendar::bank_holidays(&state(ctx).db, year)
+        Ok(calendar::bank_holidays(&state(ctx)?.db, year)
             .await?
             .into_iter()
             .map(BankHoliday)

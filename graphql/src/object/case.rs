@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use super::Nation;
 use super::provider::Provider;
 use crate::auth::scope::{CaseAccess, Scope};
+use crate::context::{loaders, state};
 use crate::error::AppError;
 use crate::events::{CaseChange, CaseChangeKind};
 use crate::loader::{
@@ -21,7 +22,6 @@ use crate::loader::{
 use crate::scalar::Date;
 use crate::service::case::{EvidenceLink, Plan, access as service_access};
 use crate::service::letter::Addressee;
-use crate::state::{loaders, state};
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entities::enums::CaseStep")]
@@ -146,7 +146,7 @@ impl Case {
         let Some(ods) = &self.model.provider_ods else {
             return Ok(None);
         };
-        Ok(loaders(ctx)
+        Ok(loaders(ctx)?
             .load_one(ProviderByOds(ods.clone()))
             .await?
             .map(Provider))
@@ -184,7 +184,7 @@ impl Case {
             return Ok(None);
         };
         let key = PolicyStage(self.model.jurisdiction, self.model.policy_version, stage);
-        Ok(loaders(ctx).load_one(key).await?.map(|s| s.action))
+        Ok(loaders(ctx)?.load_one(key).await?.map(|s| s.action))
     }
     async fn open(&self) -> bool {
         self.is_open()
@@ -217,18 +217,17 @@ impl Case {
         let Some(due) = self.model.due_on else {
             return Ok(None);
         };
-        let calendar = loaders(ctx)
+        let calendar = loaders(ctx)?
             .load_one(Holidays)
             .await?
             .ok_or_else(|| AppError::not_found("calendar", "holidays"))?;
-        let days = calendar.working_days_between(state(ctx).clock.today(), due);
+        let days = calendar.working_days_between(state(ctx)?.clock.today(), due);
         Ok(Some(i32::try_from(days).unwrap_or(i32::MIN)))
     }
     /// The due date has passed (today, Europe/London, is after it).
-    async fn overdue(&self, ctx: &Context<'_>) -> bool {
-        self.model
-            .due_on
-            .is_some_and(|due| state(ctx).clock.today() > due)
+    async fn overdue(&self, ctx: &Context<'_>) -> Result<bool> {
+        let today = state(ctx)?.clock.today();
+        Ok(self.model.due_on.is_some_and(|due| today > due))
     }
     async fn urgent(&self) -> bool {
         self.model.urgent
@@ -296,7 +295,7 @@ impl Case {
     }
     /// The two halves of the stage-5 decision on informing the regulator.
     async fn regulator_decisions(&self, ctx: &Context<'_>) -> Result<Vec<RegulatorDecision>> {
-        let rows = loaders(ctx)
+        let rows = loaders(ctx)?
             .load_one(DecisionsOfCase(self.model.id))
             .await?
             .unwrap_or_default();
@@ -311,14 +310,14 @@ impl Case {
     /// Conflicts of interest declared on the case.
     async fn conflicts(&self, ctx: &Context<'_>) -> Result<Option<Vec<DeclaredConflict>>> {
         self.people()?;
-        let rows = loaders(ctx)
+        let rows = loaders(ctx)?
             .load_one(ConflictsOfCase(self.model.id))
             .await?
             .unwrap_or_default();
         Ok(Some(rows.into_iter().map(DeclaredConflict).collect()))
     }
     async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<CaseAction>> {
-        let rows = loaders(ctx)
+        let rows = loaders(ctx)?
             .load_one(ActionsOfCase(self.model.id))
             .await?
             .unwrap_or_default();
@@ -374,11 +373,11 @@ impl Case {
             }
             ExportFormat::Json => {
                 let letters = self.letter_rows(ctx).await?;
-                let decisions = loaders(ctx)
+                let decisions = loaders(ctx)?
                     .load_one(DecisionsOfCase(self.model.id))
                     .await?
                     .unwrap_or_default();
-                let actions = loaders(ctx)
+                let actions = loaders(ctx)?
                     .load_one(ActionsOfCase(self.model.id))
                     .await?
                     .unwrap_or_default();
@@ -442,14 +441,14 @@ impl Case {
 
 impl Case {
     async fn history_rows(&self, ctx: &Context<'_>) -> Result<Vec<case_event::Model>> {
-        Ok(loaders(ctx)
+        Ok(loaders(ctx)?
             .load_one(HistoryOfCase(self.model.id))
             .await?
             .unwrap_or_default())
     }
 
     async fn letter_rows(&self, ctx: &Context<'_>) -> Result<Vec<mail_outbox::Model>> {
-        Ok(loaders(ctx)
+        Ok(loaders(ctx)?
             .load_one(LettersOfCase(self.model.id))
             .await?
             .unwrap_or_default())

@@ -3,12 +3,12 @@ use entities::icb;
 
 use super::network::Network;
 use super::region::Region;
+use crate::context::{as_at, loaders};
 use crate::dated::in_force;
 use crate::loader::{
     FootprintOfIcb, IcbByCode, NetworkByCode, PredecessorsOfIcb, RegionByCode, SuccessorsOfIcb,
 };
 use crate::scalar::Date;
-use crate::state::{as_at, loaders};
 
 /// An Integrated Care Board, effective-dated: ICBs close and merge (twelve closed on 2026-04-01).
 pub struct Icb(pub icb::Model);
@@ -27,7 +27,7 @@ impl Icb {
         &self.0.name
     }
     async fn region(&self, ctx: &Context<'_>) -> Result<Region> {
-        let region = loaders(ctx)
+        let region = loaders(ctx)?
             .load_required(RegionByCode(self.0.region_code.clone()), "region")
             .await?;
         Ok(Region(region))
@@ -41,12 +41,16 @@ impl Icb {
         self.0.valid_to.map(Date)
     }
     /// Whether the ICB exists on `asAt` (default: today).
-    async fn active(&self, ctx: &Context<'_>, as_at: Option<Date>) -> bool {
-        in_force(self.0.valid_from, self.0.valid_to, self::as_at(ctx, as_at))
+    async fn active(&self, ctx: &Context<'_>, as_at: Option<Date>) -> Result<bool> {
+        Ok(in_force(
+            self.0.valid_from,
+            self.0.valid_to,
+            self::as_at(ctx, as_at)?,
+        ))
     }
     /// ICBs that took over (part of) this ICB's population when it closed.
     async fn successors(&self, ctx: &Context<'_>) -> Result<Vec<Icb>> {
-        let codes = loaders(ctx)
+        let codes = loaders(ctx)?
             .load_one(SuccessorsOfIcb(self.0.code.clone()))
             .await?
             .unwrap_or_default();
@@ -54,7 +58,7 @@ impl Icb {
     }
     /// ICBs whose population (in part) this ICB took over.
     async fn predecessors(&self, ctx: &Context<'_>) -> Result<Vec<Icb>> {
-        let codes = loaders(ctx)
+        let codes = loaders(ctx)?
             .load_one(PredecessorsOfIcb(self.0.code.clone()))
             .await?
             .unwrap_or_default();
@@ -62,8 +66,8 @@ impl Icb {
     }
     /// Networks whose footprint includes this ICB on `asAt` (default: today).
     async fn networks(&self, ctx: &Context<'_>, as_at: Option<Date>) -> Result<Vec<Network>> {
-        let date = self::as_at(ctx, as_at);
-        let rows = loaders(ctx)
+        let date = self::as_at(ctx, as_at)?;
+        let rows = loaders(ctx)?
             .load_one(FootprintOfIcb(self.0.code.clone()))
             .await?
             .unwrap_or_default();
@@ -71,7 +75,7 @@ impl Icb {
             .into_iter()
             .filter(|r| in_force(r.valid_from, r.valid_to, date))
             .map(|r| r.network_code);
-        let mut networks: Vec<Network> = loaders(ctx)
+        let mut networks: Vec<Network> = loaders(ctx)?
             .load_many(codes.map(NetworkByCode))
             .await?
             .into_values()
@@ -84,7 +88,7 @@ impl Icb {
 }
 
 async fn icbs(ctx: &Context<'_>, codes: Vec<String>) -> Result<Vec<Icb>> {
-    let loaded = loaders(ctx)
+    let loaded = loaders(ctx)?
         .load_many(codes.iter().cloned().map(IcbByCode))
         .await?;
     Ok(codes

@@ -771,12 +771,12 @@ pub async fn load_series(
         .into());
     }
     let window = analysis::Window::new(from.0, to.0)?;
-    let cache = &crate::state::state(ctx).series;
+    let cache = &crate::context::state(ctx)?.series;
     let rows = match cache.get(&organisation) {
         Some(rows) => rows,
         None => {
             let generation = cache.generation();
-            let rows = crate::state::loaders(ctx)
+            let rows = crate::context::loaders(ctx)?
                 .load_one(crate::loader::TotalsOf(organisation.clone()))
                 .await?
                 .unwrap_or_default();

@@ -7,12 +7,12 @@ use super::icb::Icb;
 use super::indicator::{IndicatorSeries, load_series};
 use super::provider::Provider;
 use super::region::Region;
+use crate::context::{as_at, loaders};
 use crate::dated::in_force;
 use crate::loader::{
     FootprintOfNetwork, IcbByCode, MembershipsOfNetwork, NetworkByCode, ProviderByOds, RegionByCode,
 };
 use crate::scalar::Date;
-use crate::state::{as_at, loaders};
 
 /// A Spinal Services Clinical Network (network specification §3.2).
 pub struct Network(pub network::Model);
@@ -28,7 +28,7 @@ impl Network {
     }
     /// The NHS England region that leads the network and signs off its workplan.
     async fn lead_region(&self, ctx: &Context<'_>) -> Result<Region> {
-        let region = loaders(ctx)
+        let region = loaders(ctx)?
             .load_required(RegionByCode(self.0.lead_region_code.clone()), "region")
             .await?;
         Ok(Region(region))
@@ -38,7 +38,7 @@ impl Network {
         let Some(ods) = &self.0.host_provider_ods else {
             return Ok(None);
         };
-        Ok(loaders(ctx)
+        Ok(loaders(ctx)?
             .load_one(ProviderByOds(ods.clone()))
             .await?
             .map(Provider))
@@ -48,19 +48,19 @@ impl Network {
         let Some(code) = &self.0.parent_code else {
             return Ok(None);
         };
-        Ok(loaders(ctx)
+        Ok(loaders(ctx)?
             .load_one(NetworkByCode(code.clone()))
             .await?
             .map(Network))
     }
     /// Hub memberships in force on `asAt` (default: today): 1 to 3 per network.
     async fn hubs(&self, ctx: &Context<'_>, as_at: Option<Date>) -> Result<Vec<Membership>> {
-        self.memberships_in_force(ctx, Role::Hub, self::as_at(ctx, as_at))
+        self.memberships_in_force(ctx, Role::Hub, self::as_at(ctx, as_at)?)
             .await
     }
     /// Partner memberships in force on `asAt` (default: today).
     async fn partners(&self, ctx: &Context<'_>, as_at: Option<Date>) -> Result<Vec<Membership>> {
-        self.memberships_in_force(ctx, Role::Partner, self::as_at(ctx, as_at))
+        self.memberships_in_force(ctx, Role::Partner, self::as_at(ctx, as_at)?)
             .await
     }
     /// The network's TOTAL-segment series of network-level indicators (attestations, local
@@ -72,7 +72,7 @@ impl Network {
         from: Date,
         to: Date,
     ) -> Result<Option<Vec<IndicatorSeries>>> {
-        let scope = crate::auth::scope::scope(ctx).await?;
+        let scope = crate::context::scope(ctx).await?;
         if !(scope.everything || scope.networks.contains(&self.0.code)) {
             return Err(crate::error::AppError::forbidden(
                 "Your grants do not reach this network's own values; use indicatorAggregate or indicatorBenchmark.",
@@ -85,7 +85,7 @@ impl Network {
     }
     /// Every membership row, past, present and scheduled.
     async fn memberships(&self, ctx: &Context<'_>) -> Result<Vec<Membership>> {
-        let rows = loaders(ctx)
+        let rows = loaders(ctx)?
             .load_one(MembershipsOfNetwork(self.0.code.clone()))
             .await?
             .unwrap_or_default();
@@ -93,8 +93,8 @@ impl Network {
     }
     /// The ICBs whose populations the network serves on `asAt` (default: today).
     async fn footprint(&self, ctx: &Context<'_>, as_at: Option<Date>) -> Result<Vec<FootprintRow>> {
-        let date = self::as_at(ctx, as_at);
-        let rows = loaders(ctx)
+        let date = self::as_at(ctx, as_at)?;
+        let rows = loaders(ctx)?
             .load_one(FootprintOfNetwork(self.0.code.clone()))
             .await?
             .unwrap_or_default();
@@ -106,7 +106,7 @@ impl Network {
     }
     /// Every footprint row, past, present and scheduled.
     async fn footprint_history(&self, ctx: &Context<'_>) -> Result<Vec<FootprintRow>> {
-        let rows = loaders(ctx)
+        let rows = loaders(ctx)?
             .load_one(FootprintOfNetwork(self.0.code.clone()))
             .await?
             .unwrap_or_default();
@@ -121,7 +121,7 @@ impl Network {
         role: Role,
         date: chrono::NaiveDate,
     ) -> Result<Vec<Membership>> {
-        let rows = loaders(ctx)
+        let rows = loaders(ctx)?
             .load_one(MembershipsOfNetwork(self.0.code.clone()))
             .await?
             .unwrap_or_default();
@@ -159,13 +159,13 @@ impl Membership {
         self.0.note.as_deref()
     }
     async fn provider(&self, ctx: &Context<'_>) -> Result<Provider> {
-        let provider = loaders(ctx)
+        let provider = loaders(ctx)?
             .load_required(ProviderByOds(self.0.provider_ods.clone()), "provider")
             .await?;
         Ok(Provider(provider))
     }
     async fn network(&self, ctx: &Context<'_>) -> Result<Network> {
-        let network = loaders(ctx)
+        let network = loaders(ctx)?
             .load_required(NetworkByCode(self.0.network_code.clone()), "network")
             .await?;
         Ok(Network(network))
@@ -187,13 +187,13 @@ impl FootprintRow {
         self.0.valid_to.map(Date)
     }
     async fn icb(&self, ctx: &Context<'_>) -> Result<Icb> {
-        let icb = loaders(ctx)
+        let icb = loaders(ctx)?
             .load_required(IcbByCode(self.0.icb_code.clone()), "ICB")
             .await?;
         Ok(Icb(icb))
     }
     async fn network(&self, ctx: &Context<'_>) -> Result<Network> {
-        let network = loaders(ctx)
+        let network = loaders(ctx)?
             .load_required(NetworkByCode(self.0.network_code.clone()), "network")
             .await?;
         Ok(Network(network))

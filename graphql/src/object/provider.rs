@@ -4,13 +4,13 @@ use entities::{provider, provider_contact};
 
 use super::network::{Membership, Network};
 use super::{ContactRole, MembershipRole, Nation};
-use crate::auth::scope::scope;
+use crate::context::scope;
+use crate::context::{as_at, loaders};
 use crate::dated::in_force;
 use crate::error::AppError;
 use crate::loader::{ContactsOfProvider, MembershipsOfProvider, NetworkByCode};
 use crate::object::indicator::{IndicatorSeries, load_series};
 use crate::scalar::Date;
-use crate::state::{as_at, loaders};
 
 /// An organisation delivering spinal care.
 pub struct Provider(pub provider::Model);
@@ -34,10 +34,10 @@ impl Provider {
     }
     /// The network the provider belongs to on `asAt` (default: today).
     async fn network(&self, ctx: &Context<'_>, as_at: Option<Date>) -> Result<Option<Network>> {
-        let Some(membership) = self.membership_on(ctx, self::as_at(ctx, as_at)).await? else {
+        let Some(membership) = self.membership_on(ctx, self::as_at(ctx, as_at)?).await? else {
             return Ok(None);
         };
-        Ok(loaders(ctx)
+        Ok(loaders(ctx)?
             .load_one(NetworkByCode(membership.0.network_code))
             .await?
             .map(Network))
@@ -45,13 +45,13 @@ impl Provider {
     /// Hub or partner on `asAt` (default: today); null when in no network.
     async fn role(&self, ctx: &Context<'_>, as_at: Option<Date>) -> Result<Option<MembershipRole>> {
         Ok(self
-            .membership_on(ctx, self::as_at(ctx, as_at))
+            .membership_on(ctx, self::as_at(ctx, as_at)?)
             .await?
             .map(|m| m.0.role.into()))
     }
     /// Every membership row of the provider.
     async fn memberships(&self, ctx: &Context<'_>) -> Result<Vec<Membership>> {
-        let rows = loaders(ctx)
+        let rows = loaders(ctx)?
             .load_one(MembershipsOfProvider(self.0.ods_code.clone()))
             .await?
             .unwrap_or_default();
@@ -68,7 +68,7 @@ impl Provider {
             )
             .into());
         }
-        let rows = loaders(ctx)
+        let rows = loaders(ctx)?
             .load_one(ContactsOfProvider(self.0.ods_code.clone()))
             .await?
             .unwrap_or_default();
@@ -102,7 +102,7 @@ impl Provider {
         ctx: &Context<'_>,
         date: chrono::NaiveDate,
     ) -> Result<Option<Membership>> {
-        let rows = loaders(ctx)
+        let rows = loaders(ctx)?
             .load_one(MembershipsOfProvider(self.0.ods_code.clone()))
             .await?
             .unwrap_or_default();

@@ -2,10 +2,10 @@ use async_graphql::{Context, Object, Result};
 use entities::region;
 
 use super::icb::Icb;
+use crate::context::{as_at, loaders};
 use crate::dated::in_force;
 use crate::loader::IcbsOfRegion;
 use crate::scalar::Date;
-use crate::state::{as_at, loaders};
 
 /// An NHS England region.
 pub struct Region(pub region::Model);
@@ -25,8 +25,8 @@ impl Region {
     }
     /// ICBs of the region alive on `asAt` (default: today, Europe/London).
     async fn icbs(&self, ctx: &Context<'_>, as_at: Option<Date>) -> Result<Vec<Icb>> {
-        let date = self::as_at(ctx, as_at);
-        let icbs = loaders(ctx)
+        let date = self::as_at(ctx, as_at)?;
+        let icbs = loaders(ctx)?
             .load_one(IcbsOfRegion(self.0.code.clone()))
             .await?
             .unwrap_or_default();

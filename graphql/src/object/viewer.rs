@@ -3,10 +3,10 @@ use async_graphql::{Context, Object, Result, SimpleObject};
 use super::icb::Icb;
 use super::network::Network;
 use super::provider::Provider;
-use crate::auth::scope::scope;
 use crate::auth::{Grant, GrantScope, Role, ScopeKind, Viewer};
+use crate::context::loaders;
+use crate::context::scope;
 use crate::loader::{IcbByCode, NetworkByCode, ProviderByOds};
-use crate::state::loaders;
 
 /// The caller: who the token says it is, its grants, and what they reach today.
 pub struct Me(pub Viewer);
@@ -29,7 +29,7 @@ impl Me {
     /// Networks in the caller's scope today.
     async fn networks(&self, ctx: &Context<'_>) -> Result<Vec<Network>> {
         let scope = scope(ctx).await?;
-        let rows = loaders(ctx)
+        let rows = loaders(ctx)?
             .load_many(scope.networks.iter().cloned().map(NetworkByCode))
             .await?;
         Ok(sorted(rows.into_values().map(Network).collect(), |n| {
@@ -39,7 +39,7 @@ impl Me {
     /// ICBs in the caller's scope today.
     async fn icbs(&self, ctx: &Context<'_>) -> Result<Vec<Icb>> {
         let scope = scope(ctx).await?;
-        let rows = loaders(ctx)
+        let rows = loaders(ctx)?
             .load_many(scope.icbs.iter().cloned().map(IcbByCode))
             .await?;
         Ok(sorted(rows.into_values().map(Icb).collect(), |i| {
@@ -49,7 +49,7 @@ impl Me {
     /// Providers in the caller's scope today.
     async fn providers(&self, ctx: &Context<'_>) -> Result<Vec<Provider>> {
         let scope = scope(ctx).await?;
-        let rows = loaders(ctx)
+        let rows = loaders(ctx)?
             .load_many(scope.providers.iter().cloned().map(ProviderByOds))
             .await?;
         Ok(sorted(rows.into_values().map(Provider).collect(), |p| {

@@ -1,11 +1,12 @@
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Object, Result};
 
-use crate::auth::{Role, viewer};
+use crate::auth::Role;
+use crate::context::state;
+use crate::context::viewer;
 use crate::object::audit::AuditEntry;
 use crate::pagination::{ConnectionInfo, Page, page_size};
 use crate::service;
-use crate::state::state;
 
 #[derive(Default)]
 pub struct AuditQuery;
@@ -22,7 +23,7 @@ impl AuditQuery {
         after: Option<String>,
     ) -> Result<Page<AuditEntry>> {
         viewer(ctx)?.require_any(&[Role::NationalAdmin], "read the audit log")?;
-        let db = &state(ctx).db;
+        let db = &state(ctx)?.db;
         let size = page_size(first)?;
         let after_id = after
             .as_deref()

@@ -1,6 +1,6 @@
 use async_graphql::{Context, Object, Result};
 
-use crate::auth::viewer;
+use crate::context::viewer;
 use crate::object::calendar::Calendar;
 
 #[derive(Default)]

@@ -1,12 +1,12 @@
 use async_graphql::{Context, Object, Result};
 
-use crate::auth::scope::scope;
-use crate::auth::viewer;
+use crate::context::scope;
+use crate::context::state;
+use crate::context::viewer;
 use crate::input::case::CaseFilterInput;
 use crate::object::case::Case;
 use crate::pagination::{Page, paginate};
 use crate::service::case::{self, Caller, CaseFilter};
-use crate::state::state;
 
 #[derive(Default)]
 pub struct CaseQuery;
@@ -27,7 +27,7 @@ impl CaseQuery {
         let scope = scope(ctx).await?;
         let filter = filter.unwrap_or_default();
         let rows = case::list(
-            state(ctx),
+            state(ctx)?,
             &scope,
             &CaseFilter {
                 open: filter.open,
@@ -54,7 +54,7 @@ impl CaseQuery {
             viewer,
             scope: &scope,
         };
-        let model = case::find_visible(state(ctx), &caller, &reference).await?;
+        let model = case::find_visible(state(ctx)?, &caller, &reference).await?;
         Ok(Some(Case::read_by(&scope, model)))
     }
 }

@@ -1,11 +1,11 @@
 use async_graphql::{Context, Object, Result};
 
-use crate::auth::viewer;
+use crate::context::viewer;
+use crate::context::{as_at, state};
 use crate::object::icb::Icb;
 use crate::pagination::{Page, paginate};
 use crate::scalar::Date;
 use crate::service;
-use crate::state::{as_at, state};
 
 #[derive(Default)]
 pub struct IcbQuery;
@@ -22,14 +22,14 @@ impl IcbQuery {
         after: Option<String>,
     ) -> Result<Page<Icb>> {
         viewer(ctx)?;
-        let rows =
-            service::icb::list(&state(ctx).db, self::as_at(ctx, as_at), region.as_deref()).await?;
+        let rows = service::icb::list(&state(ctx)?.db, self::as_at(ctx, as_at)?, region.as_deref())
+            .await?;
         Ok(paginate(rows, first, after, |i| i.code.clone(), Icb)?)
     }
 
     /// One ICB by ODS code, open or closed; null with NOT_FOUND when there is none.
     async fn icb(&self, ctx: &Context<'_>, code: String) -> Result<Option<Icb>> {
         viewer(ctx)?;
-        Ok(Some(Icb(service::icb::get(&state(ctx).db, &code).await?)))
+        Ok(Some(Icb(service::icb::get(&state(ctx)?.db, &code).await?)))
     }
 }

@@ -2,8 +2,10 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Object, Result};
 
-use crate::auth::scope::{OrgSnapshot, Scope, scope};
-use crate::auth::viewer;
+use crate::auth::scope::{OrgSnapshot, Scope};
+use crate::context::scope;
+use crate::context::viewer;
+use crate::context::{as_at, state};
 use crate::input::indicator::{AreaInput, AreaKind, SegmentInput, SegmentKind};
 use crate::object::indicator::{
     FunnelPlot, Indicator, IndicatorAggregate, IndicatorBenchmark, IndicatorValue, SpcChart,
@@ -11,7 +13,6 @@ use crate::object::indicator::{
 use crate::scalar::Date;
 use crate::service::analysis::{self, Area, Window};
 use crate::service::indicator;
-use crate::state::{as_at, state};
 use entities::enums::IndicatorKind;
 
 #[derive(Default)]
@@ -27,7 +28,7 @@ struct Asked<'a> {
 
 async fn asked<'a>(ctx: &Context<'a>, code: &str, from: Date, to: Date) -> Result<Asked<'a>> {
     viewer(ctx)?;
-    let db = &state(ctx).db;
+    let db = &state(ctx)?.db;
     Ok(Asked {
         scope: scope(ctx).await?,
         db,
@@ -38,7 +39,7 @@ async fn asked<'a>(ctx: &Context<'a>, code: &str, from: Date, to: Date) -> Resul
 
 /// The organisation map an area is read on: `asAt`'s, or today's from the shared cache.
 async fn map_as_at(ctx: &Context<'_>, as_at: Option<Date>) -> Result<Arc<OrgSnapshot>> {
-    Ok(state(ctx).org_map_on(self::as_at(ctx, as_at)).await?)
+    Ok(state(ctx)?.org_map_on(self::as_at(ctx, as_at)?).await?)
 }
 
 fn area(input: AreaInput) -> Result<Area> {
@@ -67,13 +68,13 @@ impl IndicatorQuery {
         network: Option<String>,
     ) -> Result<Vec<Indicator>> {
         viewer(ctx)?;
-        let rows = indicator::list(&state(ctx).db, group.as_deref(), network.as_deref()).await?;
+        let rows = indicator::list(&state(ctx)?.db, group.as_deref(), network.as_deref()).await?;
         Ok(rows.into_iter().map(Indicator::from).collect())
     }
 
     async fn indicator(&self, ctx: &Context<'_>, code: String) -> Result<Indicator> {
         viewer(ctx)?;
-        Ok(indicator::get(&state(ctx).db, &code).await?.into())
+        Ok(indicator::get(&state(ctx)?.db, &code).await?.into())
     }
 
     /// An organisation's current values (every segment, or one kind) in a window of period

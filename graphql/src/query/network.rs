@@ -1,11 +1,11 @@
 use async_graphql::{Context, Object, Result};
 
-use crate::auth::viewer;
+use crate::context::viewer;
+use crate::context::{as_at, state};
 use crate::object::network::Network;
 use crate::pagination::{Page, paginate};
 use crate::scalar::Date;
 use crate::service;
-use crate::state::{as_at, state};
 
 #[derive(Default)]
 pub struct NetworkQuery;
@@ -24,9 +24,9 @@ impl NetworkQuery {
         after: Option<String>,
     ) -> Result<Page<Network>> {
         viewer(ctx)?;
-        let date = self::as_at(ctx, as_at);
-        let rows =
-            service::network::list(&state(ctx).db, date, region.as_deref(), icb.as_deref()).await?;
+        let date = self::as_at(ctx, as_at)?;
+        let rows = service::network::list(&state(ctx)?.db, date, region.as_deref(), icb.as_deref())
+            .await?;
         Ok(paginate(rows, first, after, |n| n.code.clone(), Network)?)
     }
 
@@ -34,7 +34,7 @@ impl NetworkQuery {
     async fn network(&self, ctx: &Context<'_>, code: String) -> Result<Option<Network>> {
         viewer(ctx)?;
         Ok(Some(Network(
-            service::network::get(&state(ctx).db, &code).await?,
+            service::network::get(&state(ctx)?.db, &code).await?,
         )))
     }
 }

@@ -1,10 +1,10 @@
 use async_graphql::{Context, Object, Result};
 
-use crate::auth::viewer;
+use crate::context::state;
+use crate::context::viewer;
 use crate::object::Nation;
 use crate::object::policy::{CasePolicy, Recipient};
 use crate::service::policy;
-use crate::state::state;
 
 #[derive(Default)]
 pub struct PolicyQuery;
@@ -21,14 +21,14 @@ impl PolicyQuery {
     ) -> Result<CasePolicy> {
         viewer(ctx)?;
         Ok(CasePolicy(
-            policy::policy(&state(ctx).db, jurisdiction.into(), version).await?,
+            policy::policy(&state(ctx)?.db, jurisdiction.into(), version).await?,
         ))
     }
 
     /// The bodies cause-for-concern letters go to, with their addresses.
     async fn recipient_directory(&self, ctx: &Context<'_>) -> Result<Vec<Recipient>> {
         viewer(ctx)?;
-        Ok(policy::recipients(&state(ctx).db)
+        Ok(policy::recipients(&state(ctx)?.db)
             .await?
             .into_iter()
             .map(Recipient)

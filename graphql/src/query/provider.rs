@@ -1,6 +1,7 @@
 use async_graphql::{Context, Object, Result};
 
-use crate::auth::viewer;
+use crate::context::viewer;
+use crate::context::{as_at, state};
 use crate::error::AppError;
 use crate::object::provider::Provider;
 use crate::object::{MembershipRole, Nation};
@@ -8,7 +9,6 @@ use crate::pagination::{Page, paginate};
 use crate::scalar::Date;
 use crate::service;
 use crate::service::provider::ProviderFilter;
-use crate::state::{as_at, state};
 
 #[derive(Default)]
 pub struct ProviderQuery;
@@ -29,12 +29,12 @@ impl ProviderQuery {
     ) -> Result<Page<Provider>> {
         viewer(ctx)?;
         let filter = ProviderFilter {
-            as_at: self::as_at(ctx, as_at),
+            as_at: self::as_at(ctx, as_at)?,
             network: network.as_deref(),
             role: role.map(Into::into),
             nation: nation.map(Into::into),
         };
-        let rows = service::provider::list(&state(ctx).db, filter).await?;
+        let rows = service::provider::list(&state(ctx)?.db, filter).await?;
         Ok(paginate(
             rows,
             first,
@@ -47,7 +47,7 @@ impl ProviderQuery {
     /// One provider by ODS code; null with NOT_FOUND when there is none.
     async fn provider(&self, ctx: &Context<'_>, ods_code: String) -> Result<Option<Provider>> {
         viewer(ctx)?;
-        let state = state(ctx);
+        let state = state(ctx)?;
         let map = state.org_map_today().await?;
         match map.providers.get(&ods_code) {
             Some(provider) => Ok(Some(Provider(provider.clone()))),

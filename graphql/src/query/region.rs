@@ -1,9 +1,9 @@
 use async_graphql::{Context, Object, Result};
 
-use crate::auth::viewer;
+use crate::context::state;
+use crate::context::viewer;
 use crate::object::region::Region;
 use crate::service;
-use crate::state::state;
 
 #[derive(Default)]
 pub struct RegionQuery;
@@ -13,7 +13,7 @@ impl RegionQuery {
     /// The 7 NHS England regions.
     async fn regions(&self, ctx: &Context<'_>) -> Result<Vec<Region>> {
         viewer(ctx)?;
-        Ok(service::region::list(&state(ctx).db)
+        Ok(service::region::list(&state(ctx)?.db)
             .await?
             .into_iter()
             .map(Region)
@@ -24,7 +24,7 @@ impl RegionQuery {
     async fn region(&self, ctx: &Context<'_>, code: String) -> Result<Option<Region>> {
         viewer(ctx)?;
         Ok(Some(Region(
-            service::region::get(&state(ctx).db, &code).await?,
+            service::region::get(&state(ctx)?.db, &code).await?,
         )))
     }
 }

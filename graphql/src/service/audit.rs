@@ -10,8 +10,7 @@ use serde_json::Value;
 
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
-use crate::events::{Event, OrganisationChange, OrganisationEntity};
-use crate::state::AppState;
+use crate::events::OrganisationEntity;
 
 /// What a change is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,38 +123,4 @@ pub fn parse_cursor(cursor: &str) -> AppResult<i64> {
             "The cursor \"{cursor}\" is not an audit-log cursor; start again without `after`."
         ))
     })
-}
-
-/// Records the change in the same transaction, commits, then tells subscribers of the
-/// organisation map when it changed.
-pub async fn commit(
-    state: &AppState,
-    txn: sea_orm::DatabaseTransaction,
-    actor: &Viewer,
-    change: Change<'_>,
-) -> AppResult<()> {
-    let at = state.clock.now();
-    let (subject, key) = (change.subject, change.key.to_owned());
-    let audit_entry_id = record(&txn, actor, at, change).await?;
-    let event = match subject {
-        Subject::Organisation(entity) => Some(Event::OrganisationChanged(OrganisationChange {
-            entity,
-            key: key.clone(),
-            audit_entry_id,
-            at,
-        })),
-        Subject::BankHoliday | Subject::Recipient | Subject::Indicator => None,
-    };
-    if let Some(event) = &event {
-        state.events.publish_in(&txn, event).await?;
-    }
-    txn.commit().await?;
-    if matches!(subject, Subject::Organisation(_)) {
-        state.org_map.invalidate();
-    }
-    tracing::info!(actor = %actor.sub, entity = subject.entity_type(), %key, audit_entry_id, "reference data changed");
-    if let Some(event) = event {
-        state.events.committed(event);
-    }
-    Ok(())
 }

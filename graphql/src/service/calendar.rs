@@ -8,8 +8,9 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::audit::{Change, Subject, commit};
+use super::audit::{Change, Subject};
 use super::require_reason;
+use super::unit_of_work::{UnitOfWork, conflict_if_taken};
 use crate::auth::{Role, Viewer};
 use crate::calendar::WorkingCalendar;
 use crate::error::{AppError, AppResult};
@@ -67,8 +68,9 @@ pub async fn add_bank_holiday(
             date.weekday()
         )));
     }
-    let (txn, _writes) = state.begin_write().await?;
-    if let Some(existing) = bank_holiday::Entity::find_by_id(date).one(&txn).await? {
+    let mut work = UnitOfWork::begin(state).await?;
+    let txn = work.db();
+    if let Some(existing) = bank_holiday::Entity::find_by_id(date).one(txn).await? {
         return Err(AppError::conflict(format!(
             "{date} is already a bank holiday ({}).",
             existing.title
@@ -79,8 +81,13 @@ pub async fn add_bank_holiday(
         title: Set(title.to_owned()),
         source: Set(format!("added by {}", actor.sub)),
     }
-    .insert(&txn)
-    .await?;
+    .insert(txn)
+    .await
+    .map_err(|e| {
+        conflict_if_taken(e, || {
+            format!("{date} was added as a bank holiday just now.")
+        })
+    })?;
     let key = date.to_string();
     let change = Change {
         action: "addBankHoliday",
@@ -90,6 +97,7 @@ pub async fn add_bank_holiday(
         after: Some(json!({ "date": date, "title": title })),
         reason: &reason,
     };
-    commit(state, txn, actor, change).await?;
+    work.audit(actor, change).await?;
+    work.commit().await?;
     Ok(saved)
 }

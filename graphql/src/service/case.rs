@@ -12,8 +12,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entities::enums::{CaseGround, CaseOutcome, CaseStep, MailParty, Nation};
 use entities::{case, case_action, case_conflict, case_decision, case_event, provider};
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait,
-    DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveEnum, ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -27,7 +27,8 @@ use crate::dated::in_force_on;
 use crate::error::{AppError, AppResult};
 use crate::events::{CaseChange, CaseChangeKind, Event};
 use crate::service::calendar::working_calendar;
-use crate::state::{AppState, WriteGuard};
+use crate::service::unit_of_work::{UnitOfWork, conflict_if_taken};
+use crate::state::AppState;
 
 /// Who acts: a person from a verified token, or the portal's clock.
 #[derive(Debug, Clone)]
@@ -145,10 +146,8 @@ fn unknown_case(reference: &str) -> AppError {
 
 /// One transition in progress.
 struct Work<'a> {
-    state: &'a AppState,
+    work: UnitOfWork<'a>,
     actor: Actor,
-    txn: DatabaseTransaction,
-    _writes: WriteGuard,
     before: case::Model,
     case: case::Model,
     policy: Policy,
@@ -169,10 +168,11 @@ impl<'a> Work<'a> {
         access: impl FnOnce(&case::Model) -> Option<CaseAccess>,
         expected_version: i32,
     ) -> AppResult<Work<'a>> {
-        let (txn, writes) = state.begin_write().await?;
+        let work = UnitOfWork::begin(state).await?;
+        let txn = work.db();
         let case = case::Entity::find()
             .filter(case::Column::Reference.eq(reference.trim()))
-            .one(&txn)
+            .one(txn)
             .await?
             .filter(|c| access(c).is_some())
             .ok_or_else(|| unknown_case(reference))?;
@@ -185,20 +185,18 @@ impl<'a> Work<'a> {
                 case.step.to_value()
             )));
         }
-        let policy = policy(&txn, case.jurisdiction, Some(case.policy_version)).await?;
-        let calendar = working_calendar(&txn).await?;
-        let now = state.clock.now();
+        let policy = policy(txn, case.jurisdiction, Some(case.policy_version)).await?;
+        let calendar = working_calendar(txn).await?;
+        let (now, today) = (work.now, work.today);
         Ok(Work {
-            state,
+            work,
             actor,
-            txn,
-            _writes: writes,
             before: case.clone(),
             case,
             policy,
             calendar,
             now,
-            today: state.clock.today(),
+            today,
             letters: Vec::new(),
             justification: None,
         })
@@ -248,7 +246,7 @@ impl<'a> Work<'a> {
     /// §28).
     async fn forbid_conflicted(&self) -> AppResult<()> {
         let declared = case_conflict::Entity::find_by_id((self.case.id, self.actor.sub.clone()))
-            .one(&self.txn)
+            .one(self.work.db())
             .await?;
         if declared.is_some() {
             return Err(AppError::forbidden(format!(
@@ -331,7 +329,7 @@ impl<'a> Work<'a> {
             .set(active)
             .filter(case::Column::Id.eq(self.case.id))
             .filter(case::Column::Version.eq(expected))
-            .exec(&self.txn)
+            .exec(self.work.db())
             .await?;
         if updated.rows_affected != 1 {
             return Err(AppError::conflict(format!(
@@ -350,13 +348,14 @@ impl<'a> Work<'a> {
             letters: &self.letters,
             justification: self.justification.as_deref(),
         };
-        change.commit(self.state, self.txn).await?;
+        change.write(&mut self.work).await?;
+        self.work.commit().await?;
         Ok(self.case)
     }
 }
 
-/// A case change written in its transaction (the case row itself already is): its history entry,
-/// its letters and its event; `commit` then tells subscribers and wakes the dispatcher.
+/// A case change written in its unit of work (the case row itself already is): its history
+/// entry, its letters and its event.
 struct Recorded<'r> {
     /// The case before the change; `None` when it was just opened.
     before: Option<&'r case::Model>,
@@ -371,9 +370,10 @@ struct Recorded<'r> {
 }
 
 impl Recorded<'_> {
-    async fn commit(self, state: &AppState, txn: DatabaseTransaction) -> AppResult<()> {
+    async fn write(self, work: &mut UnitOfWork<'_>) -> AppResult<()> {
+        let state = work.state();
         append_history(
-            &txn,
+            work.db(),
             self.case,
             self.actor,
             self.at,
@@ -384,7 +384,7 @@ impl Recorded<'_> {
         )
         .await?;
         let letters = letter::write(
-            &txn,
+            work.db(),
             &state.mail,
             self.case,
             self.case.version,
@@ -393,18 +393,13 @@ impl Recorded<'_> {
             self.at,
         )
         .await?;
-        let event = change_of(self.before, self.case, self.at);
-        if let Some(event) = &event {
-            state.events.publish_in(&txn, event).await?;
-        }
-        txn.commit().await?;
-        tracing::info!(case = %self.case.reference, actor = %self.actor.sub, action = self.action, version = self.case.version, letters = letters.len(), "case changed");
-        if let Some(event) = event {
-            state.events.committed(event);
+        if let Some(event) = change_of(self.before, self.case, self.at) {
+            work.publish(event).await?;
         }
         if !letters.is_empty() {
-            state.outbox.notify_one();
+            work.letters_queued();
         }
+        tracing::info!(case = %self.case.reference, actor = %self.actor.sub, action = self.action, version = self.case.version, letters = letters.len(), "case changed");
         Ok(())
     }
 }
@@ -529,13 +524,13 @@ pub async fn open(state: &AppState, caller: &Caller<'_>, new: NewCase) -> AppRes
         }
         _ => {}
     }
-    let (txn, writes) = state.begin_write().await?;
-    let today = state.clock.today();
-    let now = state.clock.now();
+    let mut work = UnitOfWork::begin(state).await?;
+    let (today, now) = (work.today, work.now);
+    let txn = work.db();
     let (jurisdiction, network_code) = match provider_ods {
         Some(ods) => {
             let provider = provider::Entity::find_by_id(ods.to_owned())
-                .one(&txn)
+                .one(txn)
                 .await?
                 .ok_or_else(|| AppError::not_found("provider", ods))?;
             let network = entities::network_membership::Entity::find()
@@ -548,14 +543,14 @@ pub async fn open(state: &AppState, caller: &Caller<'_>, new: NewCase) -> AppRes
                     today,
                 ))
                 .into_tuple::<String>()
-                .one(&txn)
+                .one(txn)
                 .await?;
             (provider.nation, network)
         }
         // Implant concerns go to UK-wide bodies (ODEP, MHRA); they follow England's table.
         None => (Nation::England, None),
     };
-    let policy = policy(&txn, jurisdiction, None).await?;
+    let policy = policy(txn, jurisdiction, None).await?;
     // References are numbered per year: concurrent opens on PostgreSQL take turns drawing the
     // next number (SQLite's write lock already serialises them).
     if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
@@ -570,11 +565,11 @@ pub async fn open(state: &AppState, caller: &Caller<'_>, new: NewCase) -> AppRes
         .column_as(case::Column::Seq.max(), "max")
         .filter(case::Column::Year.eq(today.year()))
         .into_tuple::<Option<i32>>()
-        .one(&txn)
+        .one(txn)
         .await?
         .flatten();
     let seq = seq.unwrap_or(0) + 1;
-    let calendar = working_calendar(&txn).await?;
+    let calendar = working_calendar(txn).await?;
     let mut case = case::Model {
         id: 0,
         reference: format!("CFC-{}-{seq:04}", today.year()),
@@ -643,7 +638,7 @@ pub async fn open(state: &AppState, caller: &Caller<'_>, new: NewCase) -> AppRes
     let mut active = case.clone().into_active_model();
     active.id = NotSet;
     let inserted = case::Entity::insert(active)
-        .exec_with_returning(&txn)
+        .exec_with_returning(txn)
         .await
         .map_err(|e| match e.sql_err() {
             // Two cases opened at the same instant drew the same number.
@@ -663,8 +658,8 @@ pub async fn open(state: &AppState, caller: &Caller<'_>, new: NewCase) -> AppRes
         letters: &letters,
         justification: None,
     };
-    change.commit(state, txn).await?;
-    drop(writes);
+    change.write(&mut work).await?;
+    work.commit().await?;
     Ok(inserted)
 }
 
@@ -977,7 +972,7 @@ pub async fn decide_regulator_notification(
     work.forbid_conflicted().await?;
     let decisions = case_decision::Entity::find()
         .filter(case_decision::Column::CaseId.eq(work.case.id))
-        .all(&work.txn)
+        .all(work.work.db())
         .await?;
     let held: Vec<Role> = STAGE_5_DECIDERS
         .into_iter()
@@ -1011,9 +1006,9 @@ pub async fn decide_regulator_notification(
         decided_at: Set(work.now),
     };
     if own.is_some() {
-        row.update(&work.txn).await?;
+        row.update(work.work.db()).await?;
     } else {
-        row.insert(&work.txn).await?;
+        row.insert(work.work.db()).await?;
     }
     let detail = json!({ "role": role.as_str(), "informRegulator": inform });
     work.commit("REGULATOR_DECISION_RECORDED", Some(rationale), Some(detail))
@@ -1044,7 +1039,7 @@ pub async fn send_confirmation(
     let decisions = case_decision::Entity::find()
         .filter(case_decision::Column::CaseId.eq(work.case.id))
         .order_by_asc(case_decision::Column::DeciderRole)
-        .all(&work.txn)
+        .all(work.work.db())
         .await?;
     if decisions.len() != 2 {
         return Err(AppError::bad_input(
@@ -1217,7 +1212,7 @@ pub async fn tick(state: &AppState) -> AppResult<TickReport> {
             Ok(None) => {}
             Err(e) => {
                 if e.code() != crate::error::ErrorCode::Conflict {
-                    tracing::error!(case = %reference, error = e.message(), "the clock could not move a case; it retries on the next pass");
+                    tracing::error!(case = %reference, error = %e.cause(), "the clock could not move a case; it retries on the next pass");
                 }
                 report.skipped += 1;
             }
@@ -1320,37 +1315,41 @@ pub async fn declare_conflict(
 ) -> AppResult<case::Model> {
     let statement = required_text("statement", statement, 4000)?;
     let case = find_visible(state, caller, reference).await?;
-    let exists = case_conflict::Entity::find_by_id((case.id, caller.viewer.sub.clone()))
-        .one(&state.db)
-        .await?;
-    if exists.is_some() {
-        return Err(AppError::conflict(format!(
+    let already = || {
+        format!(
             "You have already declared a conflict of interest on {}.",
             case.reference
-        )));
+        )
+    };
+    let work = UnitOfWork::begin(state).await?;
+    let exists = case_conflict::Entity::find_by_id((case.id, caller.viewer.sub.clone()))
+        .one(work.db())
+        .await?;
+    if exists.is_some() {
+        return Err(AppError::conflict(already()));
     }
-    let (txn, _writes) = state.begin_write().await?;
     case_conflict::ActiveModel {
         case_id: Set(case.id),
         user_sub: Set(caller.viewer.sub.clone()),
         user_name: Set(caller.viewer.name.clone()),
         statement: Set(statement.clone()),
-        declared_at: Set(state.clock.now()),
+        declared_at: Set(work.now),
     }
-    .insert(&txn)
-    .await?;
+    .insert(work.db())
+    .await
+    .map_err(|e| conflict_if_taken(e, already))?;
     append_history(
-        &txn,
+        work.db(),
         &case,
         &caller.viewer.into(),
-        state.clock.now(),
+        work.now,
         "CONFLICT_DECLARED",
         case.stage,
         Some(statement),
         None,
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok(case)
 }
 
@@ -1437,7 +1436,7 @@ pub async fn add_action(
             "The action's due date {due_on} has passed; give a date from today."
         )));
     }
-    let (txn, _writes) = state.begin_write().await?;
+    let work = UnitOfWork::begin(state).await?;
     let action = case_action::ActiveModel {
         id: NotSet,
         case_id: Set(case.id),
@@ -1447,22 +1446,22 @@ pub async fn add_action(
         updates: Set(json!([])),
         closing_confirmation: Set(None),
         closed_at: Set(None),
-        created_at: Set(state.clock.now()),
+        created_at: Set(work.now),
     }
-    .insert(&txn)
+    .insert(work.db())
     .await?;
     append_history(
-        &txn,
+        work.db(),
         &case,
         &caller.viewer.into(),
-        state.clock.now(),
+        work.now,
         "ACTION_AGREED",
         case.stage,
         Some(description),
         Some(json!({ "actionId": action.id, "dueOn": due_on })),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok(action)
 }
 
@@ -1483,13 +1482,13 @@ pub async fn update_action(
         "update actions on a case",
     )?;
     let note = required_text("note", note, 2000)?;
-    let (txn, _writes) = state.begin_write().await?;
+    let work = UnitOfWork::begin(state).await?;
     let action = case_action::Entity::find_by_id(action_id)
-        .one(&txn)
+        .one(work.db())
         .await?
         .ok_or_else(|| AppError::not_found("case action", &action_id.to_string()))?;
     let case = case::Entity::find_by_id(action.case_id)
-        .one(&txn)
+        .one(work.db())
         .await?
         .filter(|c| access(caller.scope, c).is_some())
         .ok_or_else(|| AppError::not_found("case action", &action_id.to_string()))?;
@@ -1498,7 +1497,7 @@ pub async fn update_action(
             "Action {action_id} is closed; agree a new action instead."
         )));
     }
-    let now = state.clock.now();
+    let now = work.now;
     let mut updates = action.updates.as_array().cloned().unwrap_or_default();
     updates.push(json!({ "at": now, "by": caller.viewer.name, "note": note }));
     let mut active = action.into_active_model();
@@ -1507,9 +1506,9 @@ pub async fn update_action(
         active.closing_confirmation = Set(Some(note.clone()));
         active.closed_at = Set(Some(now));
     }
-    let saved = active.update(&txn).await?;
+    let saved = active.update(work.db()).await?;
     append_history(
-        &txn,
+        work.db(),
         &case,
         &caller.viewer.into(),
         now,
@@ -1523,7 +1522,7 @@ pub async fn update_action(
         Some(json!({ "actionId": action_id })),
     )
     .await?;
-    txn.commit().await?;
+    work.commit().await?;
     Ok(saved)
 }
 

@@ -13,8 +13,9 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use super::audit::{Change, Subject, commit};
+use super::audit::{Change, Subject};
 use super::require_reason;
+use super::unit_of_work::UnitOfWork;
 use crate::auth::scope::OrgSnapshot;
 use crate::auth::{GrantScope, Role, Viewer};
 use crate::error::{AppError, AppResult};
@@ -262,8 +263,9 @@ pub async fn edit(
     reason: &str,
 ) -> AppResult<indicator::Model> {
     let reason = require_reason(reason)?;
-    let (txn, _writes) = state.begin_write().await?;
-    let current = get(&txn, code).await?;
+    let mut work = UnitOfWork::begin(state).await?;
+    let txn = work.db();
+    let current = get(txn, code).await?;
     if !may_edit(viewer, current.network_code.as_deref()) {
         return Err(AppError::forbidden(match &current.network_code {
             Some(n) => format!(
@@ -329,11 +331,9 @@ pub async fn edit(
         row.spc_rebase_on = Set(json!(dates));
     }
     row.version = Set(version);
-    row.updated_at = Set(state.clock.now());
-    let updated = row.update(&txn).await?;
-    commit(
-        state,
-        txn,
+    row.updated_at = Set(work.now);
+    let updated = row.update(txn).await?;
+    work.audit(
         viewer,
         Change {
             action: "EDIT_INDICATOR",
@@ -345,6 +345,7 @@ pub async fn edit(
         },
     )
     .await?;
+    work.commit().await?;
     Ok(updated)
 }
 
@@ -385,10 +386,11 @@ pub async fn define_local(
         ));
     }
     check_method(new.kind, new.funnel_method)?;
-    let (txn, _writes) = state.begin_write().await?;
-    super::network::referenced(&txn, &new.network).await?;
+    let mut work = UnitOfWork::begin(state).await?;
+    let txn = work.db();
+    super::network::referenced(txn, &new.network).await?;
     if indicator::Entity::find_by_id(code.clone())
-        .one(&txn)
+        .one(txn)
         .await?
         .is_some()
     {
@@ -415,13 +417,11 @@ pub async fn define_local(
         derivation: Set(None),
         network_code: Set(Some(new.network.clone())),
         version: Set(1),
-        updated_at: Set(state.clock.now()),
+        updated_at: Set(work.now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    commit(
-        state,
-        txn,
+    work.audit(
         viewer,
         Change {
             action: "DEFINE_LOCAL_INDICATOR",
@@ -433,6 +433,7 @@ pub async fn define_local(
         },
     )
     .await?;
+    work.commit().await?;
     Ok(model)
 }
 

@@ -13,6 +13,7 @@ pub mod policy;
 pub mod provider;
 pub mod region;
 pub mod submission;
+pub mod unit_of_work;
 
 use crate::error::{AppError, AppResult};
 

@@ -11,8 +11,9 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use super::audit::{Change, Subject, commit};
+use super::audit::{Change, Subject};
 use super::require_reason;
+use super::unit_of_work::UnitOfWork;
 use crate::auth::{Role, Viewer};
 use crate::dated::in_force;
 use crate::dated::in_force_on;
@@ -139,10 +140,11 @@ pub async fn set_hubs(
         .checked_sub_days(Days::new(1))
         .ok_or_else(|| AppError::bad_input("effectiveFrom is out of range."))?;
 
-    let (txn, _writes) = state.begin_write().await?;
-    let network = get(&txn, network_code).await?;
+    let mut work = UnitOfWork::begin(state).await?;
+    let txn = work.db();
+    let network = get(txn, network_code).await?;
     for code in &codes {
-        super::provider::referenced(&txn, code).await?;
+        super::provider::referenced(txn, code).await?;
     }
     let host = host.or(network.host_provider_ods.clone());
     match &host {
@@ -161,7 +163,7 @@ pub async fn set_hubs(
 
     let rows = network_membership::Entity::find()
         .filter(network_membership::Column::NetworkCode.eq(network_code))
-        .all(&txn)
+        .all(txn)
         .await?;
     if let Some(later) = rows
         .iter()
@@ -182,10 +184,10 @@ pub async fn set_hubs(
             Some(kept) if kept.verified != row.verified => {
                 let mut active = row.clone().into_active_model();
                 active.verified = Set(kept.verified);
-                active.update(&txn).await?;
+                active.update(txn).await?;
             }
             Some(_) => {}
-            None => end_membership(&txn, row, day_before, effective_from).await?,
+            None => end_membership(txn, row, day_before, effective_from).await?,
         }
     }
     for hub in &hubs {
@@ -199,7 +201,7 @@ pub async fn set_hubs(
         }
         let current = network_membership::Entity::find()
             .filter(network_membership::Column::ProviderOds.eq(hub.ods_code.as_str()))
-            .all(&txn)
+            .all(txn)
             .await?
             .into_iter()
             .filter(|m| {
@@ -213,7 +215,7 @@ pub async fn set_hubs(
                     hub.ods_code, other.network_code, other.valid_from, other.role
                 )));
             }
-            end_membership(&txn, &other, day_before, effective_from).await?;
+            end_membership(txn, &other, day_before, effective_from).await?;
         }
         network_membership::ActiveModel {
             id: NotSet,
@@ -225,18 +227,16 @@ pub async fn set_hubs(
             verified: Set(hub.verified),
             note: Set(None),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
-    let network = set_host_row(&txn, network, host).await?;
+    let network = set_host_row(txn, network, host).await?;
     let rows = network_membership::Entity::find()
         .filter(network_membership::Column::NetworkCode.eq(network_code))
-        .all(&txn)
+        .all(txn)
         .await?;
     let after = hubs_snapshot(&rows, network.host_provider_ods.as_deref(), effective_from);
-    commit(
-        state,
-        txn,
+    work.audit(
         actor,
         Change {
             action: "setNetworkHubs",
@@ -248,6 +248,7 @@ pub async fn set_hubs(
         },
     )
     .await?;
+    work.commit().await?;
     Ok(network)
 }
 
@@ -261,15 +262,15 @@ pub async fn set_host(
 ) -> AppResult<network::Model> {
     actor.require_any(&[Role::NationalAdmin], "change a network's host")?;
     let reason = require_reason(reason)?;
-    let today = state.clock.today();
-    let (txn, _writes) = state.begin_write().await?;
-    let network = get(&txn, network_code).await?;
-    super::provider::referenced(&txn, ods_code).await?;
+    let mut work = UnitOfWork::begin(state).await?;
+    let (txn, today) = (work.db(), work.today);
+    let network = get(txn, network_code).await?;
+    super::provider::referenced(txn, ods_code).await?;
     let is_hub = network_membership::Entity::find()
         .filter(network_membership::Column::NetworkCode.eq(network_code))
         .filter(network_membership::Column::ProviderOds.eq(ods_code))
         .filter(network_membership::Column::Role.eq(MembershipRole::Hub))
-        .all(&txn)
+        .all(txn)
         .await?
         .iter()
         .any(|m| in_force(m.valid_from, m.valid_to, today));
@@ -279,10 +280,8 @@ pub async fn set_host(
         )));
     }
     let before = json!({ "host": network.host_provider_ods });
-    let network = set_host_row(&txn, network, Some(ods_code.to_owned())).await?;
-    commit(
-        state,
-        txn,
+    let network = set_host_row(txn, network, Some(ods_code.to_owned())).await?;
+    work.audit(
         actor,
         Change {
             action: "setNetworkHost",
@@ -294,6 +293,7 @@ pub async fn set_host(
         },
     )
     .await?;
+    work.commit().await?;
     Ok(network)
 }
 
@@ -324,9 +324,10 @@ pub async fn set_footprint_row(
             row.valid_from
         )));
     }
-    let (txn, _writes) = state.begin_write().await?;
-    get(&txn, &row.network_code).await?;
-    let icb = super::icb::referenced(&txn, &row.icb_code).await?;
+    let mut work = UnitOfWork::begin(state).await?;
+    let txn = work.db();
+    get(txn, &row.network_code).await?;
+    let icb = super::icb::referenced(txn, &row.icb_code).await?;
     if row.valid_from < icb.valid_from {
         return Err(AppError::bad_input(format!(
             "ICB {} begins on {}; a footprint row for it cannot start before then.",
@@ -344,7 +345,7 @@ pub async fn set_footprint_row(
     let existing = match row.id {
         Some(id) => {
             let found = network_footprint::Entity::find_by_id(id)
-                .one(&txn)
+                .one(txn)
                 .await?
                 .ok_or_else(|| AppError::not_found("footprint row", &id.to_string()))?;
             if found.network_code != row.network_code {
@@ -360,7 +361,7 @@ pub async fn set_footprint_row(
     let siblings = network_footprint::Entity::find()
         .filter(network_footprint::Column::NetworkCode.eq(row.network_code.as_str()))
         .filter(network_footprint::Column::IcbCode.eq(row.icb_code.as_str()))
-        .all(&txn)
+        .all(txn)
         .await?;
     if let Some(clash) = siblings.iter().find(|s| {
         Some(s.id) != row.id && overlaps(s.valid_from, s.valid_to, row.valid_from, row.valid_to)
@@ -377,7 +378,7 @@ pub async fn set_footprint_row(
             active.icb_code = Set(row.icb_code.clone());
             active.valid_from = Set(row.valid_from);
             active.valid_to = Set(row.valid_to);
-            active.update(&txn).await?
+            active.update(txn).await?
         }
         None => {
             network_footprint::ActiveModel {
@@ -387,13 +388,11 @@ pub async fn set_footprint_row(
                 valid_from: Set(row.valid_from),
                 valid_to: Set(row.valid_to),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?
         }
     };
-    commit(
-        state,
-        txn,
+    work.audit(
         actor,
         Change {
             action: "setFootprintRow",
@@ -405,6 +404,7 @@ pub async fn set_footprint_row(
         },
     )
     .await?;
+    work.commit().await?;
     Ok(saved)
 }
 
@@ -417,18 +417,17 @@ pub async fn remove_footprint_row(
 ) -> AppResult<network::Model> {
     actor.require_any(&[Role::NationalAdmin], "change a network's footprint")?;
     let reason = require_reason(reason)?;
-    let (txn, _writes) = state.begin_write().await?;
+    let mut work = UnitOfWork::begin(state).await?;
+    let txn = work.db();
     let row = network_footprint::Entity::find_by_id(id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::not_found("footprint row", &id.to_string()))?;
     network_footprint::Entity::delete_by_id(id)
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    let network = get(&txn, &row.network_code).await?;
-    commit(
-        state,
-        txn,
+    let network = get(txn, &row.network_code).await?;
+    work.audit(
         actor,
         Change {
             action: "removeFootprintRow",
@@ -440,6 +439,7 @@ pub async fn remove_footprint_row(
         },
     )
     .await?;
+    work.commit().await?;
     Ok(network)
 }
 

@@ -8,8 +8,9 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::audit::{Change, Subject, commit};
+use super::audit::{Change, Subject};
 use super::require_reason;
+use super::unit_of_work::UnitOfWork;
 use crate::auth::{Role, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::service::provider::plausible_email;
@@ -90,8 +91,9 @@ pub async fn set_recipient_address(
             "\"{email}\" is not an email address (expected name@organisation.gov.uk)."
         )));
     }
-    let (txn, _writes) = state.begin_write().await?;
-    let existing = recipient::Entity::find_by_id(key).one(&txn).await?.ok_or_else(|| {
+    let mut work = UnitOfWork::begin(state).await?;
+    let txn = work.db();
+    let existing = recipient::Entity::find_by_id(key).one(txn).await?.ok_or_else(|| {
         AppError::bad_input(format!(
             "{} is a provider contact, not a body in the directory; set it with setProviderContacts.",
             key.to_value()
@@ -100,8 +102,8 @@ pub async fn set_recipient_address(
     let before = json!({ "email": existing.email });
     let mut active = existing.into_active_model();
     active.email = Set(email.map(str::to_owned));
-    active.updated_at = Set(state.clock.now());
-    let saved = active.update(&txn).await?;
+    active.updated_at = Set(work.now);
+    let saved = active.update(txn).await?;
     let key_text = key.to_value();
     let change = Change {
         action: "setRecipientAddress",
@@ -111,6 +113,7 @@ pub async fn set_recipient_address(
         after: Some(json!({ "email": saved.email })),
         reason: &reason,
     };
-    commit(state, txn, actor, change).await?;
+    work.audit(actor, change).await?;
+    work.commit().await?;
     Ok(saved)
 }

@@ -8,8 +8,9 @@ use entities::{network_membership, provider, provider_contact};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
 
-use super::audit::{Change, Subject, commit};
+use super::audit::{Change, Subject};
 use super::require_reason;
+use super::unit_of_work::UnitOfWork;
 use crate::auth::{Role, Viewer};
 use crate::dated::in_force_on;
 use crate::error::{AppError, AppResult};
@@ -109,17 +110,17 @@ pub async fn set_contacts(
         }
         validate_contact(i, c)?;
     }
-    let now = state.clock.now();
-    let (txn, _writes) = state.begin_write().await?;
-    let provider = get(&txn, ods).await?;
+    let mut work = UnitOfWork::begin(state).await?;
+    let (txn, now) = (work.db(), work.now);
+    let provider = get(txn, ods).await?;
     let before = provider_contact::Entity::find()
         .filter(provider_contact::Column::ProviderOds.eq(ods))
         .order_by_asc(provider_contact::Column::Role)
-        .all(&txn)
+        .all(txn)
         .await?;
     provider_contact::Entity::delete_many()
         .filter(provider_contact::Column::ProviderOds.eq(ods))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if !contacts.is_empty() {
         provider_contact::Entity::insert_many(contacts.iter().map(|c| {
@@ -136,7 +137,7 @@ pub async fn set_contacts(
                 updated_at: Set(now),
             }
         }))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     }
     let after: Vec<Value> = contacts
@@ -147,9 +148,7 @@ pub async fn set_contacts(
         .iter()
         .map(|c| json!({ "role": c.role, "name": c.name, "email": c.email, "phone": c.phone }))
         .collect();
-    commit(
-        state,
-        txn,
+    work.audit(
         actor,
         Change {
             action: "setProviderContacts",
@@ -161,6 +160,7 @@ pub async fn set_contacts(
         },
     )
     .await?;
+    work.commit().await?;
     Ok(provider)
 }
 

@@ -17,6 +17,7 @@ use super::indicator::{period_problem, segment_problem, submit_refusal};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult, Problem};
 use crate::events::{Event, IndicatorPublication};
+use crate::service::unit_of_work::UnitOfWork;
 use crate::state::AppState;
 
 /// Rows per INSERT: SQLite binds at most 32,766 parameters per statement.
@@ -227,7 +228,8 @@ async fn write(
     origin: &str,
     reason: Option<&str>,
 ) -> AppResult<Outcome> {
-    let (txn, _writes) = state.begin_write().await?;
+    let mut work = UnitOfWork::begin(state).await?;
+    let txn = work.db();
     if txn.get_database_backend() == DatabaseBackend::Postgres {
         txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({SUBMIT_LOCK_KEY})"))
             .await?;
@@ -250,7 +252,7 @@ async fn write(
             .filter(indicator_value::Column::IndicatorCode.is_in(codes.iter().copied()))
             .filter(indicator_value::Column::Organisation.is_in(chunk.iter().copied()))
             .filter(indicator_value::Column::PeriodStart.between(first, last))
-            .all(&txn)
+            .all(txn)
             .await?
         {
             existing.insert(
@@ -295,7 +297,7 @@ async fn write(
     if fresh.is_empty() {
         return Ok(outcome);
     }
-    let now = state.clock.now();
+    let now = work.now;
     let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
     let batch = indicator_batch::Entity::insert(indicator_batch::ActiveModel {
         id: NotSet,
@@ -309,7 +311,7 @@ async fn write(
         revised: Set(count(outcome.revised)),
         unchanged: Set(count(outcome.unchanged)),
     })
-    .exec(&txn)
+    .exec(txn)
     .await?
     .last_insert_id;
     for chunk in superseded.chunks(INSERT_CHUNK) {
@@ -334,11 +336,11 @@ async fn write(
                 superseded_by_batch: Set(batch),
             }
         }))
-        .exec(&txn)
+        .exec(txn)
         .await?;
         indicator_value::Entity::delete_many()
             .filter(indicator_value::Column::Id.is_in(chunk.iter().map(|old| old.id)))
-            .exec(&txn)
+            .exec(txn)
             .await?;
     }
     let mut published = IndicatorPublication {
@@ -376,16 +378,14 @@ async fn write(
                 submitted_at: Set(now),
             }
         }))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     }
-    let touched = published.organisations.clone();
-    let event = Event::IndicatorValuesPublished(published);
-    state.events.publish_in(&txn, &event).await?;
-    txn.commit().await?;
-    state.series.forget(&touched);
+    work.series_changed(published.organisations.iter().cloned());
+    work.publish(Event::IndicatorValuesPublished(published))
+        .await?;
+    work.commit().await?;
     tracing::info!(actor = %viewer.sub, batch, created = outcome.created, revised = outcome.revised, unchanged = outcome.unchanged, "indicator values published");
-    state.events.committed(event);
     outcome.batch_id = Some(batch);
     Ok(outcome)
 }

@@ -2,11 +2,11 @@ use async_graphql::{Context, Result, Subscription};
 use futures_util::Stream;
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::auth::scope::scope;
-use crate::auth::viewer;
+use crate::context::scope;
+use crate::context::state;
+use crate::context::viewer;
 use crate::events::Event;
 use crate::object::case::CaseEvent;
-use crate::state::state;
 
 #[derive(Default)]
 pub struct CaseSubscription;
@@ -19,7 +19,7 @@ impl CaseSubscription {
     async fn case_changed(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = CaseEvent>> {
         viewer(ctx)?;
         let reach = scope(ctx).await?.cases.clone();
-        let events = state(ctx).events.subscribe();
+        let events = state(ctx)?.events.subscribe();
         Ok(futures_util::stream::unfold(
             (events, reach),
             |(mut events, reach)| async move {

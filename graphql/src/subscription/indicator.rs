@@ -2,11 +2,11 @@ use async_graphql::{Context, Result, Subscription};
 use futures_util::Stream;
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::auth::scope::scope;
-use crate::auth::viewer;
+use crate::context::scope;
+use crate::context::state;
+use crate::context::viewer;
 use crate::events::Event;
 use crate::object::indicator::IndicatorValuesPublished;
-use crate::state::state;
 
 #[derive(Default)]
 pub struct IndicatorSubscription;
@@ -21,7 +21,7 @@ impl IndicatorSubscription {
     ) -> Result<impl Stream<Item = IndicatorValuesPublished>> {
         viewer(ctx)?;
         let scope = scope(ctx).await?;
-        let events = state(ctx).events.subscribe();
+        let events = state(ctx)?.events.subscribe();
         Ok(futures_util::stream::unfold(
             (events, scope),
             |(mut events, scope)| async move {

@@ -2,9 +2,9 @@ use async_graphql::{Context, Result, Subscription};
 use futures_util::Stream;
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::auth::viewer;
+use crate::context::state;
+use crate::context::viewer;
 use crate::events::{Event, OrganisationChange};
-use crate::state::state;
 
 #[derive(Default)]
 pub struct OrganisationSubscription;
@@ -19,7 +19,7 @@ impl OrganisationSubscription {
         ctx: &Context<'_>,
     ) -> Result<impl Stream<Item = OrganisationChange>> {
         viewer(ctx)?;
-        let events = state(ctx).events.subscribe();
+        let events = state(ctx)?.events.subscribe();
         Ok(futures_util::stream::unfold(
             events,
             |mut events| async move {

@@ -1,7 +1,7 @@
-//! The checks every operation gets, once per operation rather than per field: async-graphql
-//! runs every registered extension's `resolve` hook around every field it resolves, which cost
-//! 10-30% of the throughput of a nested query here, so these are plain functions called by
-//! `Portal` instead of schema extensions.
+//! The limits every operation is held to before it runs, checked once per operation rather than
+//! per field: async-graphql runs every registered extension's `resolve` hook around every field
+//! it resolves, which cost 10-30% of the throughput of a nested query here, so these are plain
+//! functions called by `Portal::admit` instead of schema extensions.
 
 pub mod cost;
 pub mod input;
@@ -10,7 +10,7 @@ pub mod scan;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{ErrorExtensionValues, Request, ServerError};
 
-use crate::error::{ErrorCode, INTERNAL_MESSAGE};
+use crate::error::ErrorCode;
 use cost::CostModel;
 
 /// Limits async-graphql lacks or applies differently: aliases, field selections, directives and
@@ -127,33 +127,4 @@ fn coded(message: String, code: ErrorCode) -> ServerError {
     extensions.set("code", code.as_str());
     error.extensions = Some(extensions);
     error
-}
-
-/// The safety net behind `AppError`: a field error without a code escaped its conversion; its
-/// text (perhaps SQL) is logged, never sent. Argument values that failed to parse are the
-/// caller's to fix. Errors without a path (parse and validation) are the request's, and the
-/// HTTP edge codes them.
-pub fn mask(errors: &mut [ServerError]) {
-    for error in errors.iter_mut().filter(|e| !e.path.is_empty()) {
-        if error
-            .extensions
-            .as_ref()
-            .is_some_and(|e| e.get("code").is_some())
-        {
-            continue;
-        }
-        let code = if error.message.starts_with("Failed to parse")
-            || error.message.starts_with("Invalid value for argument")
-        {
-            ErrorCode::BadUserInput
-        } else {
-            tracing::error!(error = %error.message, path = ?error.path, "uncoded error masked");
-            error.message = INTERNAL_MESSAGE.to_owned();
-            ErrorCode::InternalServerError
-        };
-        error
-            .extensions
-            .get_or_insert_with(ErrorExtensionValues::default)
-            .set("code", code.as_str());
-    }
 }
