@@ -9,8 +9,7 @@
 //! SQLite. `BENCH_CASES` (default 100) and `BENCH_SUBSCRIBERS` (default 1000) size the runs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../tests/support/mod.rs"]
-mod support;
+use tests as support;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

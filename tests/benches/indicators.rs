@@ -16,8 +16,7 @@
 //! SQLite. `BENCH_SECONDS` (default 10) sets each load run's length.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../tests/support/mod.rs"]
-mod support;
+use tests as support;
 
 use std::fmt::Write as _;
 use std::sync::Arc;

@@ -1,7 +1,8 @@
 //! The portal over HTTP, on SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use tests as support;
+use tests::on_both_databases;
 
 mod admin;
 mod authentication;

@@ -34,33 +34,8 @@ macro_rules! key {
     };
 }
 
-key!(/// A region by code.
-    RegionByCode);
-key!(/// An ICB by ODS code.
-    IcbByCode);
-key!(/// A network by code.
-    NetworkByCode);
-key!(/// A provider by ODS code.
-    ProviderByOds);
-key!(/// All membership rows (whole history) of a network.
-    MembershipsOfNetwork);
-key!(/// All membership rows (whole history) of a provider.
-    MembershipsOfProvider);
-key!(/// All footprint rows (whole history) of a network.
-    FootprintOfNetwork);
-key!(/// All footprint rows (whole history) naming an ICB.
-    FootprintOfIcb);
-key!(/// ICB codes that succeeded an ICB.
-    SuccessorsOfIcb);
-key!(/// ICB codes an ICB succeeded.
-    PredecessorsOfIcb);
-key!(/// ICBs (all dates) of a region.
-    IcbsOfRegion);
-key!(/// A provider's named contacts. Personal data: callers check scope first.
-    ContactsOfProvider);
-
-fn codes<K: Clone, F: Fn(&K) -> &String>(keys: &[K], f: F) -> Vec<String> {
-    keys.iter().map(|k| f(k).clone()).collect()
+fn codes<K: AsRef<str>>(keys: &[K]) -> Vec<String> {
+    keys.iter().map(|k| k.as_ref().to_owned()).collect()
 }
 
 /// One row per key.
@@ -83,199 +58,100 @@ where
     map
 }
 
-impl Batch for RegionByCode {
-    type Value = region::Model;
-    async fn load(
-        db: &DatabaseConnection,
-        keys: Vec<Self>,
-    ) -> AppResult<HashMap<Self, Self::Value>> {
-        let rows = region::Entity::find()
-            .filter(region::Column::Code.is_in(codes(&keys, |k| &k.0)))
-            .all(db)
-            .await?;
-        Ok(by_key(rows, |m| RegionByCode(m.code.clone())))
-    }
+/// A loader keyed by a code, as one statement `WHERE column IN (keys)`:
+/// - `one entity by Column (field)`: the row of each key;
+/// - `many entity by Column (field) order [Columns]`: every row of each key, in that order;
+/// - `many entity by Column (field) order [Columns] yield other`: each row's `other` field.
+macro_rules! loader {
+    ($(#[$doc:meta])* $name:ident: one $entity:ident by $column:ident ($field:ident)) => {
+        key!($(#[$doc])* $name);
+
+        impl Batch for $name {
+            type Value = $entity::Model;
+            async fn load(
+                db: &DatabaseConnection,
+                keys: Vec<Self>,
+            ) -> AppResult<HashMap<Self, Self::Value>> {
+                let rows = $entity::Entity::find()
+                    .filter($entity::Column::$column.is_in(codes(&keys)))
+                    .all(db)
+                    .await?;
+                Ok(by_key(rows, |m| $name(m.$field.clone())))
+            }
+        }
+    };
+    ($(#[$doc:meta])* $name:ident: many $entity:ident by $column:ident ($field:ident)
+        order [$($order:ident),+]) => {
+        key!($(#[$doc])* $name);
+
+        impl Batch for $name {
+            type Value = Vec<$entity::Model>;
+            async fn load(
+                db: &DatabaseConnection,
+                keys: Vec<Self>,
+            ) -> AppResult<HashMap<Self, Self::Value>> {
+                let rows = $entity::Entity::find()
+                    .filter($entity::Column::$column.is_in(codes(&keys)))
+                    $(.order_by_asc($entity::Column::$order))+
+                    .all(db)
+                    .await?;
+                Ok(grouped(rows, |m| $name(m.$field.clone())))
+            }
+        }
+    };
+    ($(#[$doc:meta])* $name:ident: many $entity:ident by $column:ident ($field:ident)
+        order [$($order:ident),+] yield $item:ident) => {
+        key!($(#[$doc])* $name);
+
+        impl Batch for $name {
+            type Value = Vec<String>;
+            async fn load(
+                db: &DatabaseConnection,
+                keys: Vec<Self>,
+            ) -> AppResult<HashMap<Self, Self::Value>> {
+                let rows = $entity::Entity::find()
+                    .filter($entity::Column::$column.is_in(codes(&keys)))
+                    $(.order_by_asc($entity::Column::$order))+
+                    .all(db)
+                    .await?;
+                Ok(grouped(rows, |m| $name(m.$field.clone()))
+                    .into_iter()
+                    .map(|(k, rows)| (k, rows.into_iter().map(|m| m.$item).collect()))
+                    .collect())
+            }
+        }
+    };
 }
 
-impl Batch for IcbByCode {
-    type Value = icb::Model;
-    async fn load(
-        db: &DatabaseConnection,
-        keys: Vec<Self>,
-    ) -> AppResult<HashMap<Self, Self::Value>> {
-        let rows = icb::Entity::find()
-            .filter(icb::Column::Code.is_in(codes(&keys, |k| &k.0)))
-            .all(db)
-            .await?;
-        Ok(by_key(rows, |m| IcbByCode(m.code.clone())))
-    }
-}
-
-impl Batch for NetworkByCode {
-    type Value = network::Model;
-    async fn load(
-        db: &DatabaseConnection,
-        keys: Vec<Self>,
-    ) -> AppResult<HashMap<Self, Self::Value>> {
-        let rows = network::Entity::find()
-            .filter(network::Column::Code.is_in(codes(&keys, |k| &k.0)))
-            .all(db)
-            .await?;
-        Ok(by_key(rows, |m| NetworkByCode(m.code.clone())))
-    }
-}
-
-impl Batch for ProviderByOds {
-    type Value = provider::Model;
-    async fn load(
-        db: &DatabaseConnection,
-        keys: Vec<Self>,
-    ) -> AppResult<HashMap<Self, Self::Value>> {
-        let rows = provider::Entity::find()
-            .filter(provider::Column::OdsCode.is_in(codes(&keys, |k| &k.0)))
-            .all(db)
-            .await?;
-        Ok(by_key(rows, |m| ProviderByOds(m.ods_code.clone())))
-    }
-}
-
-impl Batch for MembershipsOfNetwork {
-    type Value = Vec<network_membership::Model>;
-    async fn load(
-        db: &DatabaseConnection,
-        keys: Vec<Self>,
-    ) -> AppResult<HashMap<Self, Self::Value>> {
-        let rows = network_membership::Entity::find()
-            .filter(network_membership::Column::NetworkCode.is_in(codes(&keys, |k| &k.0)))
-            .order_by_asc(network_membership::Column::ValidFrom)
-            .order_by_asc(network_membership::Column::ProviderOds)
-            .all(db)
-            .await?;
-        Ok(grouped(rows, |m| {
-            MembershipsOfNetwork(m.network_code.clone())
-        }))
-    }
-}
-
-impl Batch for MembershipsOfProvider {
-    type Value = Vec<network_membership::Model>;
-    async fn load(
-        db: &DatabaseConnection,
-        keys: Vec<Self>,
-    ) -> AppResult<HashMap<Self, Self::Value>> {
-        let rows = network_membership::Entity::find()
-            .filter(network_membership::Column::ProviderOds.is_in(codes(&keys, |k| &k.0)))
-            .order_by_asc(network_membership::Column::ValidFrom)
-            .all(db)
-            .await?;
-        Ok(grouped(rows, |m| {
-            MembershipsOfProvider(m.provider_ods.clone())
-        }))
-    }
-}
-
-impl Batch for FootprintOfNetwork {
-    type Value = Vec<network_footprint::Model>;
-    async fn load(
-        db: &DatabaseConnection,
-        keys: Vec<Self>,
-    ) -> AppResult<HashMap<Self, Self::Value>> {
-        let rows = network_footprint::Entity::find()
-            .filter(network_footprint::Column::NetworkCode.is_in(codes(&keys, |k| &k.0)))
-            .order_by_asc(network_footprint::Column::IcbCode)
-            .order_by_asc(network_footprint::Column::ValidFrom)
-            .all(db)
-            .await?;
-        Ok(grouped(rows, |m| {
-            FootprintOfNetwork(m.network_code.clone())
-        }))
-    }
-}
-
-impl Batch for FootprintOfIcb {
-    type Value = Vec<network_footprint::Model>;
-    async fn load(
-        db: &DatabaseConnection,
-        keys: Vec<Self>,
-    ) -> AppResult<HashMap<Self, Self::Value>> {
-        let rows = network_footprint::Entity::find()
-            .filter(network_footprint::Column::IcbCode.is_in(codes(&keys, |k| &k.0)))
-            .order_by_asc(network_footprint::Column::NetworkCode)
-            .all(db)
-            .await?;
-        Ok(grouped(rows, |m| FootprintOfIcb(m.icb_code.clone())))
-    }
-}
-
-impl Batch for SuccessorsOfIcb {
-    type Value = Vec<String>;
-    async fn load(
-        db: &DatabaseConnection,
-        keys: Vec<Self>,
-    ) -> AppResult<HashMap<Self, Self::Value>> {
-        let rows = icb_succession::Entity::find()
-            .filter(icb_succession::Column::PredecessorCode.is_in(codes(&keys, |k| &k.0)))
-            .order_by_asc(icb_succession::Column::SuccessorCode)
-            .all(db)
-            .await?;
-        let groups = grouped(rows, |m| SuccessorsOfIcb(m.predecessor_code.clone()));
-        Ok(groups
-            .into_iter()
-            .map(|(k, v)| (k, v.into_iter().map(|m| m.successor_code).collect()))
-            .collect())
-    }
-}
-
-impl Batch for PredecessorsOfIcb {
-    type Value = Vec<String>;
-    async fn load(
-        db: &DatabaseConnection,
-        keys: Vec<Self>,
-    ) -> AppResult<HashMap<Self, Self::Value>> {
-        let rows = icb_succession::Entity::find()
-            .filter(icb_succession::Column::SuccessorCode.is_in(codes(&keys, |k| &k.0)))
-            .order_by_asc(icb_succession::Column::PredecessorCode)
-            .all(db)
-            .await?;
-        let groups = grouped(rows, |m| PredecessorsOfIcb(m.successor_code.clone()));
-        Ok(groups
-            .into_iter()
-            .map(|(k, v)| (k, v.into_iter().map(|m| m.predecessor_code).collect()))
-            .collect())
-    }
-}
-
-impl Batch for IcbsOfRegion {
-    type Value = Vec<icb::Model>;
-    async fn load(
-        db: &DatabaseConnection,
-        keys: Vec<Self>,
-    ) -> AppResult<HashMap<Self, Self::Value>> {
-        let rows = icb::Entity::find()
-            .filter(icb::Column::RegionCode.is_in(codes(&keys, |k| &k.0)))
-            .order_by_asc(icb::Column::Code)
-            .all(db)
-            .await?;
-        Ok(grouped(rows, |m| IcbsOfRegion(m.region_code.clone())))
-    }
-}
-
-impl Batch for ContactsOfProvider {
-    type Value = Vec<provider_contact::Model>;
-    async fn load(
-        db: &DatabaseConnection,
-        keys: Vec<Self>,
-    ) -> AppResult<HashMap<Self, Self::Value>> {
-        let rows = provider_contact::Entity::find()
-            .filter(provider_contact::Column::ProviderOds.is_in(codes(&keys, |k| &k.0)))
-            .order_by_asc(provider_contact::Column::Role)
-            .all(db)
-            .await?;
-        Ok(grouped(rows, |m| {
-            ContactsOfProvider(m.provider_ods.clone())
-        }))
-    }
-}
+loader!(/// A region by code.
+    RegionByCode: one region by Code (code));
+loader!(/// An ICB by ODS code.
+    IcbByCode: one icb by Code (code));
+loader!(/// A network by code.
+    NetworkByCode: one network by Code (code));
+loader!(/// A provider by ODS code.
+    ProviderByOds: one provider by OdsCode (ods_code));
+loader!(/// All membership rows (whole history) of a network.
+    MembershipsOfNetwork: many network_membership by NetworkCode (network_code)
+        order [ValidFrom, ProviderOds]);
+loader!(/// All membership rows (whole history) of a provider.
+    MembershipsOfProvider: many network_membership by ProviderOds (provider_ods)
+        order [ValidFrom]);
+loader!(/// All footprint rows (whole history) of a network.
+    FootprintOfNetwork: many network_footprint by NetworkCode (network_code)
+        order [IcbCode, ValidFrom]);
+loader!(/// All footprint rows (whole history) naming an ICB.
+    FootprintOfIcb: many network_footprint by IcbCode (icb_code) order [NetworkCode]);
+loader!(/// ICB codes that succeeded an ICB.
+    SuccessorsOfIcb: many icb_succession by PredecessorCode (predecessor_code)
+        order [SuccessorCode] yield successor_code);
+loader!(/// ICB codes an ICB succeeded.
+    PredecessorsOfIcb: many icb_succession by SuccessorCode (successor_code)
+        order [PredecessorCode] yield predecessor_code);
+loader!(/// ICBs (all dates) of a region.
+    IcbsOfRegion: many icb by RegionCode (region_code) order [Code]);
+loader!(/// A provider's named contacts. Personal data: callers check scope first.
+    ContactsOfProvider: many provider_contact by ProviderOds (provider_ods) order [Role]);
 
 /// The children of one case, by case id.
 macro_rules! case_key {
@@ -397,7 +273,7 @@ impl Batch for TotalsOf {
                 ),
                 "kind",
             )
-            .filter(indicator_value::Column::Organisation.is_in(codes(&keys, |k| &k.0)))
+            .filter(indicator_value::Column::Organisation.is_in(keys.iter().map(|k| k.0.clone())))
             .filter(indicator_value::Column::SegmentKind.eq(crate::service::indicator::TOTAL))
             // The order of the `indicator_values_series` index, so no sort is needed.
             .order_by_asc(indicator_value::Column::Organisation)

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use super::{AUDIENCE, ISSUER, SECRET, mint, settings};
+use crate::{AUDIENCE, ISSUER, SECRET, mint, settings};
 
 const ROLE: &str = "PORTAL_TEST_CHILD";
 const DATABASE: &str = "PORTAL_TEST_CHILD_DATABASE";
