@@ -4,7 +4,7 @@ use entities::enums::{MailParty, Nation};
 use entities::{case_mail_rule, case_stage, recipient};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -15,6 +15,20 @@ use crate::auth::{Role, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::service::provider::plausible_email;
 use crate::state::AppState;
+
+/// Every role any version of the policy, in either jurisdiction, names as acting at `stage`:
+/// who could possibly make a stage's move, known before the case is read.
+pub async fn actors_of_stage(db: &impl ConnectionTrait, stage: i32) -> AppResult<Vec<Role>> {
+    let names: Vec<String> = case_stage::Entity::find()
+        .select_only()
+        .column(case_stage::Column::ActorRole)
+        .distinct()
+        .filter(case_stage::Column::Stage.eq(stage))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(names.iter().filter_map(|n| Role::parse(n)).collect())
+}
 
 /// One version of the policy for one jurisdiction.
 pub struct Policy {
