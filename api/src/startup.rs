@@ -134,7 +134,7 @@ impl Application {
     }
 }
 
-/// The case clock: moves cases whose limits passed without a human (issue 3 §3). Instances
+/// The case clock: moves cases whose limits passed without a human. Instances
 /// sharing PostgreSQL may all run it: each case moves once, the others get a version conflict.
 async fn run_clock(state: AppState, interval: std::time::Duration) {
     loop {

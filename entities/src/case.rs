@@ -2,7 +2,7 @@ use sea_orm::entity::prelude::*;
 
 use crate::enums::{CaseGround, CaseOutcome, CaseStep, Nation};
 
-/// A cause-for-concern case (DOMAIN.md §4). `version` increases with every change, so two people
+/// A cause-for-concern case. `version` increases with every change, so two people
 /// acting at once cannot both win.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "cases")]

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// An action agreed on a case: owner, due date, progress updates, closing confirmation
-/// (seed 003, annex D).
+/// (NHS Resolution's significant-concerns guidance, annex D).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "case_actions")]
 pub struct Model {

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A conflict of interest a user declared on a case; it blocks that user's decisions on it
-/// (seed 003 §28).
+/// (NHS Resolution's significant-concerns guidance §28).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "case_conflicts")]
 pub struct Model {

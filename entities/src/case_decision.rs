@@ -1,7 +1,8 @@
 use sea_orm::entity::prelude::*;
 
-/// One half of the joint stage-5 decision on informing the regulator (seed 000, Tables 1-2,
-/// stage 5): one row for the HQIP Associate Director, one for the registry clinical lead.
+/// One half of the joint stage-5 decision on informing the regulator (BSR Cause for Concern Policy,
+/// January 2026, Tables 1-2, stage 5): one row for the HQIP Associate Director, one for the
+/// registry clinical lead.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "case_decisions")]
 pub struct Model {

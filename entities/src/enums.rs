@@ -3,7 +3,8 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// The nation a provider is in: the cause-for-concern process differs for Wales (seed 000, Table 2).
+/// The nation a provider is in: the cause-for-concern process differs for Wales (BSR Cause for
+/// Concern Policy, January 2026, Table 2).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
@@ -16,7 +17,7 @@ pub enum Nation {
     Wales,
 }
 
-/// A provider's role in its network (DOMAIN.md §2): 1-3 hubs, any number of partners.
+/// A provider's role in its network: 1-3 hubs, any number of partners.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
@@ -29,7 +30,8 @@ pub enum MembershipRole {
     Partner,
 }
 
-/// The named people of a provider the cause-for-concern letters go to (seed 000, Tables 1-2).
+/// The named people of a provider the cause-for-concern letters go to (BSR Cause for Concern
+/// Policy, January 2026, Tables 1-2).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
@@ -44,8 +46,9 @@ pub enum ContactRole {
     MedicalDirector,
 }
 
-/// Who a cause-for-concern letter is addressed to: a provider contact, or a body from the
-/// recipient directory (seed 000, Tables 1-2 and footnotes 1-7; category 3 for MHRA and ODEP).
+/// Who a cause-for-concern letter is addressed to: a provider contact, or a body from the recipient
+/// directory (BSR Cause for Concern Policy, January 2026, Tables 1-2 and footnotes 1-7; category 3
+/// for MHRA and ODEP).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
@@ -79,14 +82,15 @@ pub enum MailParty {
 pub enum MailCondition {
     #[sea_orm(string_value = "ALWAYS")]
     Always,
-    /// Only when the HQIP Associate Director and the registry clinical lead decided at stage 5
-    /// that the regulator is informed (seed 000, Tables 1-2, stage 5).
+    /// Only when the HQIP Associate Director and the registry clinical lead decided at stage 5 that
+    /// the regulator is informed (BSR Cause for Concern Policy, January 2026, Tables 1-2, stage 5).
     #[sea_orm(string_value = "IF_REGULATOR_INFORMED")]
     IfRegulatorInformed,
 }
 
-/// Where a case is in its process (DOMAIN.md §4; seed 000, Tables 1-2). Stage 1 has two steps:
-/// the registry examines, then (case to answer) waits for the HQIP Associate Director.
+/// Where a case is in its process (BSR Cause for Concern Policy, January 2026, Tables 1-2). Stage 1
+/// has two steps: the registry examines, then (case to answer) waits for the HQIP Associate
+/// Director.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
@@ -123,7 +127,8 @@ pub enum CaseStep {
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum CaseOutcome {
-    /// Categories 1 and 2: referred to the Trust's own processes, not escalated (seed 000).
+    /// Categories 1 and 2: referred to the Trust's own processes, not escalated (BSR Cause for
+    /// Concern Policy, January 2026).
     #[sea_orm(string_value = "REFERRED_TO_TRUST")]
     ReferredToTrust,
     /// Stage 1 or 4: records revised, details recorded.
@@ -146,7 +151,8 @@ pub enum CaseOutcome {
     MhraInformed,
 }
 
-/// Stage 4 "case to answer" grounds (seed 000, Tables 1-2, stage 4).
+/// Stage 4 "case to answer" grounds (BSR Cause for Concern Policy, January 2026, Tables 1-2, stage
+/// 4).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
@@ -174,7 +180,7 @@ pub enum MailState {
     Sent,
 }
 
-/// What an indicator's value is (DOMAIN.md §5). `RATIO` is observed over expected events (a
+/// What an indicator's value is. `RATIO` is observed over expected events (a
 /// case-mix-adjusted rate such as revision within a year), whose funnel limits are exact Poisson.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,

@@ -4,8 +4,8 @@ use crate::enums::{
     Frequency, FunnelMethod, ImprovementDirection, IndicatorKind, IndicatorLevel, IndicatorSource,
 };
 
-/// One indicator of the catalogue (DOMAIN.md §5): national (Appendix 1, spec §7.1) or local to
-/// the network in `network_code`.
+/// One indicator of the catalogue: national (Spinal Services Clinical Network Specification,
+/// Appendix 1 and §7.1) or local to the network in `network_code`.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "indicators")]
 pub struct Model {

@@ -3,7 +3,7 @@ use sea_orm::entity::prelude::*;
 use crate::enums::ValueStatus;
 
 /// A superseded revision of an indicator value, kept readable ("data and results revised in
-/// records", DOMAIN.md §5).
+/// records").
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "indicator_value_revisions")]
 pub struct Model {

@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-/// A Spinal Services Clinical Network (spec §3.2).
+/// A Spinal Services Clinical Network (Spinal Services Clinical Network Specification §3.2).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "networks")]
 pub struct Model {

@@ -1,10 +1,11 @@
 //! Working days in England and Wales, for cause-for-concern deadlines.
 //!
-//! Seed 000, Tables 1 and 2, give every stage limit "in working days". Here, as issue 3 reads
-//! it: the day a stage starts is day 0 (whatever day it is), and the due date is the Nth
-//! following day that is Monday to Friday and not an England-and-Wales bank holiday; a stage
-//! started on a Sunday with a limit of 1 is due on Monday. (Crates that roll a non-working start
-//! forward first would say Tuesday.) Dates are Europe/London calendar dates.
+//! The BSR Cause for Concern Policy, January 2026, Tables 1 and 2, gives every stage limit "in
+//! working days". Here, as the portal reads it: the day a stage starts is day 0 (whatever day it
+//! is), and the due date is the Nth following day that is Monday to Friday and not an
+//! England-and-Wales bank holiday; a stage started on a Sunday with a limit of 1 is due on Monday.
+//! (Crates that roll a non-working start forward first would say Tuesday.) Dates are Europe/London
+//! calendar dates.
 
 use std::collections::BTreeSet;
 

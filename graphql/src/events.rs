@@ -63,7 +63,7 @@ pub enum CaseChangeKind {
     Closed,
 }
 
-/// A case opened, changed stage or closed (issue 3 §6). Names no individual; subscribers
+/// A case opened, changed stage or closed. Names no individual; subscribers
 /// receive it only if the case is in their scope (`CaseReach::access`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CaseChange {
@@ -81,7 +81,7 @@ pub struct CaseChange {
     pub at: DateTime<Utc>,
 }
 
-/// A batch of indicator values was accepted (DOMAIN.md §7 "indicator values published"). Each
+/// A batch of indicator values was accepted. Each
 /// subscriber hears of the organisations in its scope only, and only when there is one.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IndicatorPublication {

@@ -1,4 +1,4 @@
-//! Delivery of the mail outbox over SMTP (issue 3 §5).
+//! Delivery of the mail outbox over SMTP.
 //!
 //! Letters are rows written in the transaction of the transition that calls for them, so a
 //! letter exists exactly when its transition committed. The dispatcher claims a row (a lease,

@@ -14,6 +14,7 @@ mod m20261122_000004_create_case_policy;
 mod m20261122_000005_make_audit_log_append_only;
 mod m20261122_000006_create_cases;
 mod m20261122_000007_create_indicators;
+mod m20261201_000001_cite_the_policy_by_title;
 pub mod reference;
 
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_make_audit_log_append_only::Migration),
             Box::new(m20261122_000006_create_cases::Migration),
             Box::new(m20261122_000007_create_indicators::Migration),
+            Box::new(m20261201_000001_cite_the_policy_by_title::Migration),
         ]
     }
 }

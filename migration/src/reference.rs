@@ -330,8 +330,8 @@ async fn insert_bank_holidays<C: ConnectionTrait>(conn: &C) -> Result<usize, DbE
     .await
 }
 
-/// Seed 000's escalation tables as version 1 of the policy (see `case_stages.csv`, whose
-/// `source` column cites the table and stage of each row).
+/// The BSR Cause for Concern Policy, January 2026 escalation tables as version 1 of the policy (see
+/// `case_stages.csv`, whose `source` column cites the table and stage of each row).
 #[derive(Deserialize)]
 struct CaseStageRow {
     jurisdiction: Nation,
@@ -365,7 +365,8 @@ async fn insert_case_stages<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr
     .await
 }
 
-/// Who each letter of seed 000's tables goes to (see `case_mail_rules.csv`).
+/// Who each letter of the BSR Cause for Concern Policy, January 2026 tables goes to (see
+/// `case_mail_rules.csv`).
 #[derive(Deserialize)]
 struct CaseMailRuleRow {
     jurisdiction: Nation,
@@ -414,7 +415,8 @@ async fn insert_case_mail_rules<C: ConnectionTrait>(conn: &C) -> Result<usize, D
     insert_all(conn, models).await
 }
 
-/// The bodies of seed 000's footnotes, with the addresses the policy gives.
+/// The bodies of the BSR Cause for Concern Policy, January 2026 footnotes, with the addresses the
+/// policy gives.
 #[derive(Deserialize)]
 struct RecipientRow {
     key: MailParty,

@@ -1,4 +1,4 @@
-//! Cause-for-concern throughput, rerunnable (issue 3, "Performance"):
+//! Cause-for-concern throughput, rerunnable:
 //!
 //! - transitions per second through the API, each writing its letters to the outbox;
 //! - outbox delivery rate to a local SMTP listener;

@@ -1,4 +1,4 @@
-//! Indicator speed, rerunnable (issue 4, "Speed"), on the demo map at realistic size: every
+//! Indicator speed, rerunnable, on the demo map at realistic size: every
 //! hub and partner, every provider-level indicator of the catalogue, 36 monthly periods (and the
 //! quarterly and annual ones), the TOTAL segment everywhere and sex and deprivation segments for
 //! proportions and ratios: about 300,000 values.

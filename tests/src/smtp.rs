@@ -13,7 +13,8 @@ use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::{oneshot, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
-/// One message the sink accepted: the envelope and the raw message (CRLF line ends, dots unstuffed).
+/// One message the sink accepted: the envelope and the raw message (CRLF line ends, dots
+/// unstuffed).
 #[derive(Debug, Clone)]
 pub struct ReceivedMail {
     pub from: String,
@@ -22,8 +23,8 @@ pub struct ReceivedMail {
 }
 
 impl ReceivedMail {
-    /// Value of the first header named `name` (case-insensitive), unfolded, trimmed; None if absent.
-    /// Encoded words (RFC 2047) are left as they are.
+    /// Value of the first header named `name` (case-insensitive), unfolded, trimmed; None if
+    /// absent. Encoded words (RFC 2047) are left as they are.
     pub fn header(&self, name: &str) -> Option<String> {
         let mut found: Option<String> = None;
         for line in self.data.lines() {
@@ -106,7 +107,8 @@ impl SmtpSink {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
-    /// Stops listening (connects are refused) and closes open connections; the port is kept for `up`.
+    /// Stops listening (connects are refused) and closes open connections; the port is kept for
+    /// `up`.
     pub async fn down(&self) {
         let server = self.server.lock().unwrap().take();
         if let Some(Server { stop, task }) = server {

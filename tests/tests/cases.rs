@@ -1,5 +1,5 @@
 //! Cause-for-concern cases end to end over HTTP, with the real dispatcher delivering to a real
-//! SMTP listener (seed 000, Tables 1 and 2).
+//! SMTP listener (BSR Cause for Concern Policy, January 2026, Tables 1 and 2).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -314,8 +314,8 @@ fn letter(event: &str, to: &[&str], cc: &[&str]) -> (String, Vec<String>, Vec<St
     )
 }
 
-/// Every scenario of issue 3 for England and for Wales, each letter's recipients exact, and at
-/// the end every letter delivered once, to the redirect address only.
+/// Every scenario of the policy's tables for England and for Wales, each letter's recipients exact,
+/// and at the end every letter delivered once, to the redirect address only.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scenarios_sqlite() {
     scenarios(Db::Sqlite).await

@@ -1,4 +1,4 @@
-//! Provider contacts are personal data: the role × scope matrix of issue 2 §8.
+//! Provider contacts are personal data: the role × scope matrix.
 
 use serde_json::{Value, json};
 

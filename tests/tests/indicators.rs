@@ -1,4 +1,4 @@
-//! Indicators over HTTP (issue 4): the catalogue and its audited edits, whole-batch submission
+//! Indicators over HTTP: the catalogue and its audited edits, whole-batch submission
 //! with revisions, aggregates by area after the April 2026 ICB changes, small-number control,
 //! the role × operation scope matrix, funnel outliers, SPC, dashboard statement counts, the
 //! CSV import and the `indicatorValuesPublished` subscription.

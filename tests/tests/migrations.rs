@@ -37,9 +37,9 @@ async fn migrations_run_up_down_and_up_again(kind: Db) {
     let db = connect(&database.url).await;
     api::db::migrate_up(&db).await.unwrap();
     let status = api::db::migration_status(&db).await.unwrap();
-    assert_eq!(status.len(), 7);
+    assert_eq!(status.len(), 8);
     assert!(status.iter().all(|(_, applied)| *applied), "{status:?}");
-    api::db::migrate_down(&db, Some(7)).await.unwrap();
+    api::db::migrate_down(&db, Some(8)).await.unwrap();
     assert!(
         api::db::migration_status(&db)
             .await
@@ -56,6 +56,29 @@ async fn migrations_run_up_down_and_up_again(kind: Db) {
         .await
         .unwrap();
     assert_eq!(network::Entity::find().count(&db).await.unwrap(), 14);
+    // The policy's rows cite the public document; down restores the old wording, up again
+    // rewrites rows loaded before the change.
+    let sources = || async {
+        entities::case_mail_rule::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.source)
+            .collect::<Vec<_>>()
+    };
+    let cited = |sources: &[String], by: &str| sources.iter().all(|s| s.starts_with(by));
+    assert!(cited(
+        &sources().await,
+        "BSR Cause for Concern Policy, January 2026"
+    ));
+    api::db::migrate_down(&db, Some(1)).await.unwrap();
+    assert!(cited(&sources().await, "Seed 000"));
+    api::db::migrate_up(&db).await.unwrap();
+    assert!(cited(
+        &sources().await,
+        "BSR Cause for Concern Policy, January 2026"
+    ));
     db.close().await.unwrap();
 }
 

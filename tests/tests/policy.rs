@@ -68,7 +68,7 @@ async fn the_policy_states_seed_000s_tables_for_england_and_wales(app: TestApp) 
         assert_eq!(
             policy["stages"][1]["mailRules"],
             json!([{ "event": "REQUEST_SENT", "to": ["LEAD_CLINICIAN"], "cc": ["CEO", "MEDICAL_DIRECTOR"], "condition": "ALWAYS",
-                     "source": format!("Seed 000, {table}, stage 2") }])
+                     "source": format!("BSR Cause for Concern Policy, January 2026, {table}, stage 2") }])
         );
     }
     let english = parties(&england);

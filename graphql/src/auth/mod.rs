@@ -1,4 +1,4 @@
-//! Who is calling and what they may reach (DOMAIN.md §3).
+//! Who is calling and what they may reach.
 //!
 //! The token is verified at the edge (`token`); the viewer it yields travels as request data;
 //! `scope` turns grants into the sets of rows a caller may reach, computed once per request and
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, AppResult};
 
-/// The roles of DOMAIN.md §3.
+/// The roles a grant may carry.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Role {
@@ -48,7 +48,7 @@ impl Role {
         Role::Integration,
     ];
 
-    /// The scope kinds a grant of this role may carry (DOMAIN.md §3, "scope" column).
+    /// The scope kinds a grant of this role may carry.
     pub fn allowed_scopes(self) -> &'static [ScopeKind] {
         use ScopeKind::*;
         match self {

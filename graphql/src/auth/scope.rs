@@ -1,4 +1,4 @@
-//! DOMAIN.md §3 implemented once: which networks, ICBs and providers a caller reaches, and whose
+//! Scope implemented once: which networks, ICBs and providers a caller reaches, and whose
 //! named contacts it may read. Resolved as at today (Europe/London), once per request, from a
 //! snapshot of the current organisation map, shared between requests (`MapCache`).
 
@@ -23,7 +23,7 @@ const NATIONAL_REACH: &[Role] = &[
     Role::HqipAssociateDirector,
 ];
 
-/// Roles that may read every provider's named contacts (issue 2 §8; NATIONAL_VIEWER is excluded:
+/// Roles that may read every provider's named contacts (NATIONAL_VIEWER is excluded:
 /// it sees "everything but named individuals").
 const CONTACTS_EVERYWHERE: &[Role] = &[
     Role::NationalAdmin,
@@ -180,7 +180,7 @@ pub struct Scope {
     pub contacts_everywhere: bool,
     /// Providers whose named contacts the caller may read.
     pub contact_providers: BTreeSet<String>,
-    /// Which cases the caller reads (issue 3 §6, §8).
+    /// Which cases the caller reads.
     pub cases: CaseReach,
 }
 
@@ -191,7 +191,7 @@ pub enum CaseAccess {
     Full,
 }
 
-/// The cases a caller reaches (DOMAIN.md §3 and §4).
+/// The cases a caller reaches.
 #[derive(Debug, Default, Clone)]
 pub struct CaseReach {
     /// Every case, at this access (registry, HQIP and national roles; unscoped integrations).
@@ -203,7 +203,7 @@ pub struct CaseReach {
     pub providers_from_stage_5: BTreeSet<String>,
 }
 
-/// The stage from which commissioners and scoped integrations see a case (issue 3 §6).
+/// The stage from which commissioners and scoped integrations see a case.
 pub const WATCHED_FROM_STAGE: i32 = 5;
 
 impl CaseReach {
@@ -225,7 +225,7 @@ impl CaseReach {
 }
 
 impl Scope {
-    /// Unions what each grant reaches (DOMAIN.md §3: "a user may hold several grants; the union
+    /// Unions what each grant reaches ("a user may hold several grants; the union
     /// applies").
     pub fn resolve(viewer: &Viewer, map: &OrgSnapshot) -> Scope {
         let mut scope = Scope {

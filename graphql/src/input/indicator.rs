@@ -44,7 +44,7 @@ impl Default for SegmentInput {
     }
 }
 
-/// The minimum inequality segments of seed 002 §4.4.
+/// The minimum inequality segments of *Clinical audits and registries: a best practice guide* §4.4.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum SegmentKind {
     Total,

@@ -1,5 +1,5 @@
-//! Cause-for-concern transitions: one typed mutation per step of seed 000's tables, each taking
-//! the `expectedVersion` the caller acted on.
+//! Cause-for-concern transitions: one typed mutation per step of the BSR Cause for Concern Policy,
+//! January 2026 tables, each taking the `expectedVersion` the caller acted on.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,7 +1,7 @@
 //! Cause-for-concern cases as the API shows them. Named individuals (the registry lead, who
 //! recorded each step, deciders, declarants, action owners, addressees, the Lead Clinician's
 //! words) are hidden from callers who read cases without people (`NATIONAL_VIEWER`, ICB
-//! commissioners, integrations): `null` plus `FORBIDDEN` on the field (issue 3 §8).
+//! commissioners, integrations): `null` plus `FORBIDDEN` on the field.
 
 use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};

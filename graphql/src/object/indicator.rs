@@ -142,7 +142,8 @@ impl From<indicator::Model> for Indicator {
     }
 }
 
-/// A segment of the population (seed 002 §4.4); `TOTAL` with an empty value is everyone.
+/// A segment of the population (*Clinical audits and registries: a best practice guide* §4.4);
+/// `TOTAL` with an empty value is everyone.
 #[derive(SimpleObject, Clone)]
 pub struct Segment {
     pub kind: String,
@@ -460,7 +461,8 @@ impl FunnelPlot {
     }
 }
 
-/// Names the band by the improvement direction (seed 002 §4.3: positive and negative outliers).
+/// Names the band by the improvement direction (*Clinical audits and registries: a best practice
+/// guide* §4.3: positive and negative outliers).
 pub fn status(band: funnel::Band, direction: Direction) -> OutlierStatus {
     use funnel::Band;
     let high = matches!(band, Band::AlertHigh | Band::AlarmHigh);

@@ -26,8 +26,9 @@ pub enum MailCondition {
     IfRegulatorInformed,
 }
 
-/// The cause-for-concern escalation for one jurisdiction, as one version of the policy states
-/// it (version 1: seed 000, Table 1 for England, Table 2 for Wales).
+/// The cause-for-concern escalation for one jurisdiction, as one version of the policy states it
+/// (version 1: the BSR Cause for Concern Policy, January 2026, Table 1 for England, Table 2 for
+/// Wales).
 pub struct CasePolicy(pub Policy);
 
 #[Object]

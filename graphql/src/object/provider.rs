@@ -24,7 +24,8 @@ impl Provider {
     async fn name(&self) -> &str {
         &self.0.name
     }
-    /// England or Wales: the cause-for-concern process differs (seed 000, Tables 1 and 2).
+    /// England or Wales: the cause-for-concern process differs (BSR Cause for Concern Policy,
+    /// January 2026, Tables 1 and 2).
     async fn nation(&self) -> Nation {
         self.0.nation.into()
     }

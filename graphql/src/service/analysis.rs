@@ -1,7 +1,7 @@
-//! What the API computes from indicator values (DOMAIN.md §5 "Analysis"; seed 002 §4.3-§4.4):
-//! aggregates for an area, benchmarks, funnel plots and SPC charts, each read in one statement
-//! and shaped in Rust, each answering only for organisations in the caller's scope, with
-//! small-number control where the caller lacks provider-level rights.
+//! What the API computes from indicator values (*Clinical audits and registries: a best practice
+//! guide* §4.3-§4.4): aggregates for an area, benchmarks, funnel plots and SPC charts, each read in
+//! one statement and shaped in Rust, each answering only for organisations in the caller's scope,
+//! with small-number control where the caller lacks provider-level rights.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -39,8 +39,8 @@ impl Window {
     }
 }
 
-/// Which population an aggregate covers (seed 002 §4.4: provider, network, ICB population,
-/// region, England).
+/// Which population an aggregate covers (*Clinical audits and registries: a best practice guide*
+/// §4.4: provider, network, ICB population, region, England).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Area {
     Provider(String),
@@ -72,9 +72,9 @@ pub struct Figure {
     pub value: Option<f64>,
     /// Stored values combined.
     pub values: usize,
-    /// Counts of 1-7 hidden (issue 4 §6).
+    /// Counts of 1-7 hidden.
     pub suppressed: bool,
-    /// Counts rounded to the nearest 5 (issue 4 §6).
+    /// Counts rounded to the nearest 5.
     pub rounded: bool,
     pub note: Option<&'static str>,
 }
@@ -120,7 +120,7 @@ pub fn single(kind: IndicatorKind, m: &indicator_value::Model) -> Figure {
     }
 }
 
-/// Combines values as their kind allows (issue 4 §3): proportions and ratios sum numerators and
+/// Combines values as their kind allows: proportions and ratios sum numerators and
 /// denominators, counts sum, means are weighted by their patients, attestations count the yeses;
 /// medians do not combine.
 pub fn combine<'a>(
@@ -173,7 +173,7 @@ pub fn combine<'a>(
 }
 
 /// Small-number control for a caller without provider-level rights to every contributor
-/// (issue 4 §6): counts of 1-7 become `None` and `suppressed`, other counts are rounded to the
+/// : counts of 1-7 become `None` and `suppressed`, other counts are rounded to the
 /// nearest 5, and rates are recomputed from the rounded figures. Applied to answers only.
 pub fn protect(kind: IndicatorKind, f: Figure) -> Figure {
     let count = |x: Option<f64>| x.map(|x| disclosure::protect_count(x.round() as i64));
@@ -508,9 +508,10 @@ pub struct Benchmark {
     pub rows: Vec<BenchmarkRow>,
 }
 
-/// National and peer quartiles and ranks (seed 002 §4.4: "comparison of similar providers"):
-/// peers are providers with the same membership role (hubs with hubs, partners with
-/// partners) on the map's date. Rows only for organisations the caller reaches.
+/// National and peer quartiles and ranks (*Clinical audits and registries: a best practice guide*
+/// §4.4: "comparison of similar providers"): peers are providers with the same membership role
+/// (hubs with hubs, partners with partners) on the map's date. Rows only for organisations the
+/// caller reaches.
 pub async fn benchmark(
     db: &DatabaseConnection,
     map: &OrgSnapshot,
@@ -587,7 +588,8 @@ pub struct FunnelView {
     pub chart: funnel::Funnel,
     pub participants: usize,
     pub rows: Vec<FunnelRow>,
-    /// Expected organisations (members on the map's date) with no data where peers have it, in scope.
+    /// Expected organisations (members on the map's date) with no data where peers have it, in
+    /// scope.
     pub non_participating: Vec<String>,
 }
 
@@ -599,9 +601,10 @@ fn funnel_method(m: FunnelMethod) -> funnel::FunnelMethod {
     }
 }
 
-/// A funnel plot across every organisation with data in the window (seed 002 §4.3; HQIP
-/// outlier guidance: alerts at 2 SD, alarms at 3 SD, positive and negative outliers, and
-/// non-participation as a flag). Limits use every organisation; rows only those in scope.
+/// A funnel plot across every organisation with data in the window (*Clinical audits and
+/// registries: a best practice guide* §4.3; HQIP outlier guidance: alerts at 2 SD, alarms at 3 SD,
+/// positive and negative outliers, and non-participation as a flag). Limits use every organisation;
+/// rows only those in scope.
 pub async fn funnel_plot(
     db: &DatabaseConnection,
     map: &OrgSnapshot,
@@ -678,7 +681,7 @@ pub struct SpcView {
     pub chart: spc::SpcChart,
 }
 
-/// An XmR chart with the Making Data Count rules (issue 4 §5) over one organisation's values
+/// An XmR chart with the Making Data Count rules over one organisation's values
 /// of one segment, rebased where the catalogue says.
 pub async fn spc_chart(
     db: &DatabaseConnection,

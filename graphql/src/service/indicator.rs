@@ -1,6 +1,6 @@
-//! The indicator catalogue (DOMAIN.md §5; spec §7.1 and Appendix 1): periods and segments as the
-//! catalogue defines them, who may submit what, and the audited edits of administrators and
-//! network teams.
+//! The indicator catalogue (Spinal Services Clinical Network Specification §7.1 and Appendix 1):
+//! periods and segments as the catalogue defines them, who may submit what, and the audited edits
+//! of administrators and network teams.
 
 use chrono::{Datelike, NaiveDate};
 use entities::enums::{
@@ -24,9 +24,10 @@ use crate::state::AppState;
 /// The unsegmented figure's segment kind.
 pub const TOTAL: &str = "TOTAL";
 
-/// The minimum inequality segments (seed 002 §4.4: "segmenting data by age, sex, deprivation
-/// and ethnicity is a minimum standard") and the values each takes: age bands, sex, IMD quintile
-/// (1 = most deprived) and the ONS high-level ethnic groups.
+/// The minimum inequality segments (*Clinical audits and registries: a best practice guide* §4.4:
+/// "segmenting data by age, sex, deprivation and ethnicity is a minimum standard") and the values
+/// each takes: age bands, sex, IMD quintile (1 = most deprived) and the ONS high-level ethnic
+/// groups.
 pub const SEGMENTS: &[(&str, &[&str])] = &[
     ("AGE_BAND", &["0-17", "18-39", "40-59", "60-74", "75+"]),
     ("SEX", &["FEMALE", "MALE"]),
@@ -97,7 +98,7 @@ pub fn period_label(frequency: Frequency, start: NaiveDate) -> String {
 }
 
 /// Why `viewer` may not submit values of `indicator` for `organisation`, or `None` if it may
-/// (issue 4 §2: providers their own pathway and Model Hospital data, the registry its own
+/// (providers their own pathway and Model Hospital data, the registry its own
 /// indicators, network teams their network-level and local indicators, administrators all).
 pub fn submit_refusal(
     viewer: &Viewer,
@@ -202,7 +203,8 @@ pub struct IndicatorEdit {
     pub spc_rebase_on: Option<Vec<NaiveDate>>,
 }
 
-/// A new local indicator of a network's workplan (spec §7, third source).
+/// A new local indicator of a network's workplan (Spinal Services Clinical Network Specification
+/// §7, third source).
 pub struct LocalIndicator {
     pub network: String,
     pub code: String,

@@ -1,10 +1,11 @@
-//! The letters a case transition calls for, composed from the policy's mail rules (seed 000,
-//! Tables 1-2 and footnotes 1-7) and written to the outbox in the transition's transaction.
+//! The letters a case transition calls for, composed from the policy's mail rules (BSR Cause for
+//! Concern Policy, January 2026, Tables 1-2 and footnotes 1-7) and written to the outbox in the
+//! transition's transaction.
 //!
-//! Addresses are resolved when the letter is written: provider contacts from the provider's
-//! record, bodies from the recipient directory. A party without an address stops the
-//! transition with an error saying who must set it, so a letter is never silently dropped.
-//! Letters carry the minimum personal data (seed 003 §17): roles, not names; no patient
+//! Addresses are resolved when the letter is written: provider contacts from the provider's record,
+//! bodies from the recipient directory. A party without an address stops the transition with an
+//! error saying who must set it, so a letter is never silently dropped. Letters carry the minimum
+//! personal data (NHS Resolution's significant-concerns guidance §17): roles, not names; no patient
 //! identifiers; a link to the portal for data and analyses.
 
 use chrono::{DateTime, Utc};
@@ -54,7 +55,8 @@ pub struct LetterPlan<'a> {
     pub stage: Option<i32>,
     pub to: Vec<MailParty>,
     pub cc: Vec<MailParty>,
-    /// Where the rule comes from, e.g. "Seed 000, Table 1, stage 5, footnote 1".
+    /// Where the rule comes from, e.g. "BSR Cause for Concern Policy, January 2026, Table 1, stage
+    /// 5, footnote 1".
     pub source: String,
     /// Distinguishes the letters of one transition in the Message-ID.
     pub tag: String,

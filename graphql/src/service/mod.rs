@@ -17,7 +17,8 @@ pub mod unit_of_work;
 
 use crate::error::{AppError, AppResult};
 
-/// Every change to reference data says why (seed 003: decisions carry a written rationale).
+/// Every change to reference data says why (NHS Resolution's significant-concerns guidance:
+/// decisions carry a written rationale).
 pub fn require_reason(reason: &str) -> AppResult<String> {
     let reason = reason.trim();
     if reason.is_empty() {

@@ -21,7 +21,7 @@ use crate::error::{AppError, AppResult};
 use crate::events::OrganisationEntity;
 use crate::state::AppState;
 
-/// Hubs a network keeps (DOMAIN.md §2: "1 to 3 per network").
+/// Hubs a network keeps (1 to 3 per network).
 pub const MAX_HUBS: usize = 3;
 
 /// Networks, by code; `region` keeps those led in it or whose footprint reaches into it on

@@ -1,4 +1,4 @@
-//! Submitting indicator values (issue 4 §2): a whole batch is validated before anything is
+//! Submitting indicator values: a whole batch is validated before anything is
 //! written, then written in one transaction or not at all. An identical re-submission changes
 //! nothing; a changed value becomes a new revision and the old one moves to
 //! `indicator_value_revisions`, still readable.
@@ -71,7 +71,7 @@ fn whole(x: f64) -> bool {
     x.fract() == 0.0
 }
 
-/// Why the figures do not fit the indicator's kind, or `None` (DOMAIN.md §5 "kind").
+/// Why the figures do not fit the indicator's kind, or `None`.
 fn figures_problem(kind: IndicatorKind, row: &Submitted) -> Option<String> {
     let (n, d, v) = (row.numerator, row.denominator, row.value);
     if [n, d, v].into_iter().flatten().any(|x| !x.is_finite()) {
@@ -127,7 +127,7 @@ fn figures_problem(kind: IndicatorKind, row: &Submitted) -> Option<String> {
     }
 }
 
-/// Validates the whole batch, then writes all of it or nothing (issue 4 §2).
+/// Validates the whole batch, then writes all of it or nothing.
 pub async fn submit(
     state: &AppState,
     viewer: &Viewer,

@@ -12,10 +12,10 @@ pub struct TickReport {
     pub skipped: u32,
 }
 
-/// One pass of the clock as of the state's clock: every open case whose limit passed (the
-/// day after its due date, Europe/London) moves on (seed 000, Tables 1-2, stages 6-7; issue 3
-/// §3). Stage 6 → stage 7 with the reminder; stage 7 → closed as non-compliant with the notices;
-/// any other stage is flagged overdue once and its owner reminded.
+/// One pass of the clock as of the state's clock: every open case whose limit passed (the day after
+/// its due date, Europe/London) moves on (BSR Cause for Concern Policy, January 2026, Tables 1-2,
+/// stages 6-7). Stage 6 → stage 7 with the reminder; stage 7 → closed as non-compliant with the
+/// notices; any other stage is flagged overdue once and its owner reminded.
 pub async fn tick(state: &AppState) -> AppResult<TickReport> {
     let today = state.clock.today();
     let due: Vec<(String, i32)> = case::Entity::find()
@@ -124,7 +124,8 @@ async fn advance_overdue(
                     stage: work.case.stage,
                     to: vec![party],
                     cc: vec![],
-                    source: "Issue 3 §3: owners of overdue stages are reminded".into(),
+                    source: "Portal practice: the owner of an overdue stage is reminded once"
+                        .into(),
                     tag: "overdue".into(),
                     message,
                 }),

@@ -3,8 +3,8 @@
 
 use super::*;
 
-/// Declares the caller's conflict of interest on a case (seed 003 §28): from now on they cannot
-/// take decisions on it.
+/// Declares the caller's conflict of interest on a case (NHS Resolution's significant-concerns
+/// guidance §28): from now on they cannot take decisions on it.
 pub async fn declare_conflict(
     state: &AppState,
     caller: &Caller<'_>,
@@ -51,7 +51,8 @@ pub async fn declare_conflict(
     Ok(case)
 }
 
-/// Marks a case urgent with a nominated lead (seed 003, annex E), or clears it.
+/// Marks a case urgent with a nominated lead (NHS Resolution's significant-concerns guidance, annex
+/// E), or clears it.
 pub async fn set_urgent(
     state: &AppState,
     caller: &Caller<'_>,

@@ -1,6 +1,7 @@
-//! Cause-for-concern cases: the seven stages of seed 000 (Table 1 England, Table 2 Wales), the
-//! implant path of category 3, and seed 003's governance (rationales, conflicts of interest,
-//! justified disclosures, agreed actions, urgent cases).
+//! Cause-for-concern cases: the seven stages of the BSR Cause for Concern Policy, January 2026
+//! (Table 1 England, Table 2 Wales), the implant path of category 3, and the governance of NHS
+//! Resolution's significant-concerns guidance (rationales, conflicts of interest, justified
+//! disclosures, agreed actions, urgent cases).
 //!
 //! Every transition is one transaction: check the caller's role, scope and declared conflicts
 //! and the version they acted on; change the case; append to its history; write the letters the
@@ -55,7 +56,7 @@ pub struct Actor {
 }
 
 impl Actor {
-    /// The clock worker, for stage 6 and 7 limits that pass without a human (issue 3 §3).
+    /// The clock worker, for stage 6 and 7 limits that pass without a human.
     pub fn clock() -> Actor {
         Actor {
             sub: "portal-clock".into(),
@@ -94,8 +95,8 @@ pub struct NewCase {
     pub evidence: Vec<EvidenceLink>,
 }
 
-/// The HQIP Associate Director's agreed next steps (seed 000, Tables 1-2, stage 1: "may shorten
-/// or omit stages and timelines").
+/// The HQIP Associate Director's agreed next steps (BSR Cause for Concern Policy, January 2026,
+/// Tables 1-2, stage 1: "may shorten or omit stages and timelines").
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Plan {
     #[serde(default)]
@@ -130,7 +131,7 @@ fn required_text(field: &str, text: &str, max: usize) -> AppResult<String> {
     let text = text.trim();
     if text.is_empty() {
         return Err(AppError::bad_input(format!(
-            "`{field}` is required: seed 003 asks every decision on a case to record why."
+            "`{field}` is required: NHS Resolution's significant-concerns guidance asks every decision on a case to record why."
         )));
     }
     if text.chars().count() > max {

@@ -4,7 +4,7 @@ use super::*;
 
 /// Opens a case (the registry). Categories 1 and 2 are recorded as referred to the Trust's own
 /// processes and closed; category 3 about an implant goes to the ODEP spine members; everything
-/// else starts stage 1 (seed 000, "Categories" and Tables 1-2).
+/// else starts stage 1 (BSR Cause for Concern Policy, January 2026, "Categories" and Tables 1-2).
 pub async fn open(state: &AppState, caller: &Caller<'_>, new: NewCase) -> AppResult<case::Model> {
     caller
         .viewer
@@ -153,7 +153,7 @@ pub async fn open(state: &AppState, caller: &Caller<'_>, new: NewCase) -> AppRes
             stage: None,
             to: vec![MailParty::Odep],
             cc: vec![],
-            source: "Seed 000, category 3: implant concerns are reported to the ODEP spine members"
+            source: "BSR Cause for Concern Policy, January 2026, category 3: implant concerns are reported to the ODEP spine members"
                 .into(),
             tag: "odep".into(),
             message: "An emerging aggregate-data concern about this implant is reported to the \

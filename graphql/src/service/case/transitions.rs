@@ -2,8 +2,8 @@
 
 use super::*;
 
-/// Stage 1 (examination) or stage 4 (review of the response): the registry's finding (seed 000,
-/// Tables 1-2, stages 1 and 4).
+/// Stage 1 (examination) or stage 4 (review of the response): the registry's finding (BSR Cause for
+/// Concern Policy, January 2026, Tables 1-2, stages 1 and 4).
 pub async fn record_finding(
     state: &AppState,
     caller: &Caller<'_>,
@@ -86,8 +86,9 @@ pub async fn record_finding(
         .await
 }
 
-/// Stage 1, case to answer: the HQIP Associate Director agrees the next steps, may shorten or
-/// omit later stages, or agrees escalation is not warranted (seed 000, Tables 1-2, stage 1).
+/// Stage 1, case to answer: the HQIP Associate Director agrees the next steps, may shorten or omit
+/// later stages, or agrees escalation is not warranted (BSR Cause for Concern Policy, January 2026,
+/// Tables 1-2, stage 1).
 #[allow(clippy::too_many_arguments)]
 pub async fn agree_next_steps(
     state: &AppState,
@@ -169,8 +170,8 @@ pub async fn agree_next_steps(
         .await
 }
 
-/// Stage 2: the request to the Lead Clinician, copied to the CEO and Medical Director (seed 000,
-/// Tables 1-2, stage 2).
+/// Stage 2: the request to the Lead Clinician, copied to the CEO and Medical Director (BSR Cause
+/// for Concern Policy, January 2026, Tables 1-2, stage 2).
 pub async fn send_request(
     state: &AppState,
     caller: &Caller<'_>,
@@ -204,7 +205,8 @@ pub async fn send_request(
         .await
 }
 
-/// Stage 3: the Lead Clinician's written response (seed 000, Tables 1-2, stage 3).
+/// Stage 3: the Lead Clinician's written response (BSR Cause for Concern Policy, January 2026,
+/// Tables 1-2, stage 3).
 pub async fn submit_response(
     state: &AppState,
     caller: &Caller<'_>,
@@ -226,8 +228,8 @@ pub async fn submit_response(
     work.commit("RESPONSE_SUBMITTED", None, None).await
 }
 
-/// Stage 3's limit passed with no response: the registry records it and reviews (seed 000,
-/// Tables 1-2, stage 3).
+/// Stage 3's limit passed with no response: the registry records it and reviews (BSR Cause for
+/// Concern Policy, January 2026, Tables 1-2, stage 3).
 pub async fn record_no_response(
     state: &AppState,
     caller: &Caller<'_>,
@@ -258,7 +260,7 @@ pub async fn record_no_response(
 }
 
 /// Stage 5: the telephone call to the Lead Clinician, recorded before the written confirmation
-/// (seed 000, Tables 1-2, stage 5).
+/// (BSR Cause for Concern Policy, January 2026, Tables 1-2, stage 5).
 pub async fn record_telephone_call(
     state: &AppState,
     caller: &Caller<'_>,
@@ -286,9 +288,10 @@ pub async fn record_telephone_call(
         .await
 }
 
-/// Stage 5: one half of the joint decision on informing the CQC (England) or the Welsh
-/// Government (Wales): the HQIP Associate Director and the registry clinical lead, two people,
-/// neither with a declared conflict (seed 000, Table 1 footnotes 1-2, Table 2 footnote 6).
+/// Stage 5: one half of the joint decision on informing the CQC (England) or the Welsh Government
+/// (Wales): the HQIP Associate Director and the registry clinical lead, two people, neither with a
+/// declared conflict (BSR Cause for Concern Policy, January 2026, Table 1 footnotes 1-2, Table 2
+/// footnote 6).
 pub async fn decide_regulator_notification(
     state: &AppState,
     caller: &Caller<'_>,
@@ -351,8 +354,9 @@ pub async fn decide_regulator_notification(
         .await
 }
 
-/// Stage 5: written confirmation to the CEO copying the Lead Clinician and Medical Director,
-/// and the regulator if so decided (seed 000, Tables 1-2, stage 5). Only after the call.
+/// Stage 5: written confirmation to the CEO copying the Lead Clinician and Medical Director, and
+/// the regulator if so decided (BSR Cause for Concern Policy, January 2026, Tables 1-2, stage 5).
+/// Only after the call.
 pub async fn send_confirmation(
     state: &AppState,
     caller: &Caller<'_>,
@@ -370,7 +374,7 @@ pub async fn send_confirmation(
     .await?;
     if work.case.call_recorded_at.is_none() {
         return Err(AppError::bad_input(
-            "Record the telephone call to the Lead Clinician first: seed 000 stage 5 confirms \
+            "Record the telephone call to the Lead Clinician first: the policy's stage 5 confirms \
              the call in writing.",
         ));
     }
@@ -420,7 +424,8 @@ pub async fn send_confirmation(
 }
 
 /// Stage 6 (or 7): the CEO acknowledges, confirming a local review; the case closes, copying the
-/// regulator if stage 5 so decided (seed 000, Table 1 stage 6 footnote 3, Table 2 footnote 7).
+/// regulator if stage 5 so decided (BSR Cause for Concern Policy, January 2026, Table 1 stage 6
+/// footnote 3, Table 2 footnote 7).
 pub async fn acknowledge(
     state: &AppState,
     caller: &Caller<'_>,
@@ -464,7 +469,7 @@ pub async fn acknowledge(
 }
 
 /// Category 3 implant concern: the ODEP review's conclusion; if confirmed genuine, the MHRA is
-/// informed (seed 000, category 3).
+/// informed (BSR Cause for Concern Policy, January 2026, category 3).
 pub async fn conclude_implant_review(
     state: &AppState,
     caller: &Caller<'_>,
@@ -488,7 +493,7 @@ pub async fn conclude_implant_review(
             stage: None,
             to: vec![MailParty::Mhra],
             cc: vec![],
-            source: "Seed 000, category 3: the MHRA is informed if the concern is confirmed \
+            source: "BSR Cause for Concern Policy, January 2026, category 3: the MHRA is informed if the concern is confirmed \
                      genuine"
                 .into(),
             tag: "mhra".into(),

@@ -89,10 +89,10 @@ impl<'a> Work<'a> {
         .await
     }
 
-    /// `begin` for a person making `action`, refused as the workflow table says: before the
-    /// case is read, unless the caller holds a national role that could make the move (so a
-    /// refusal tells nothing of the case); once it is, unless they hold the role its policy names for
-    /// its provider, it is at a step the move starts from, and they declared no conflict.
+    /// `begin` for a person making `action`, refused as the workflow table says: before the case is
+    /// read, unless the caller holds a national role that could make the move (so a refusal tells
+    /// nothing of the case); once it is, unless they hold the role its policy names for its
+    /// provider, it is at a step the move starts from, and they declared no conflict.
     pub(super) async fn for_move(
         state: &'a AppState,
         caller: &Caller<'_>,
@@ -179,8 +179,8 @@ impl<'a> Work<'a> {
         )))
     }
 
-    /// A declared conflict of interest blocks the declarer's decisions on the case (seed 003
-    /// §28).
+    /// A declared conflict of interest blocks the declarer's decisions on the case (NHS
+    /// Resolution's significant-concerns guidance, §28).
     pub(super) async fn forbid_conflicted(&self) -> AppResult<()> {
         let declared = case_conflict::Entity::find_by_id((self.case.id, self.actor.sub.clone()))
             .one(self.work.db())
