@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use graphql::outbox::{Dispatcher, MailSettings};
+use sea_orm::{EntityTrait, IntoActiveModel, PaginatorTrait};
 use serde_json::{Value, json};
 use support::smtp::SmtpSink;
 use support::{Db, TestApp};
@@ -220,4 +221,48 @@ async fn main() {
         percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
         latencies.last().unwrap().as_secs_f64() * 1000.0
     );
+
+    // 4. The cases list with many cases: one page and the count, in SQL.
+    let target = env_number("BENCH_LIST_CASES", 10_000);
+    let template = entities::case::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("a case to copy");
+    let existing = entities::case::Entity::find()
+        .count(&app.state.db)
+        .await
+        .unwrap() as usize;
+    let copies: Vec<_> = (existing..target)
+        .map(|n| {
+            let mut row = template.clone().into_active_model();
+            row.id = sea_orm::ActiveValue::NotSet;
+            row.reference = sea_orm::ActiveValue::Set(format!("CFC-2025-{n:05}"));
+            row.year = sea_orm::ActiveValue::Set(2025);
+            row.seq = sea_orm::ActiveValue::Set(i32::try_from(n).unwrap());
+            row
+        })
+        .collect();
+    for chunk in copies.chunks(500) {
+        entities::case::Entity::insert_many(chunk.to_vec())
+            .exec(&app.state.db)
+            .await
+            .unwrap();
+    }
+    let page = "{ cases(first: 50) { totalCount edges { node { reference stage step dueOn } } } }";
+    for grants in [["NATIONAL_VIEWER"], ["PROVIDER_CEO:ZZ011"]] {
+        let token = app.token(&grants);
+        app.query_with(&token, page, json!({})).await;
+        let (calls, before, started) = (20u32, app.statements(), Instant::now());
+        for _ in 0..calls {
+            let body = app.query_with(&token, page, json!({})).await;
+            assert!(body.get("errors").is_none(), "{body}");
+        }
+        println!(
+            "cases list, first 50 of {target} as {}: {:.1} ms per request, {} statements",
+            grants[0],
+            started.elapsed().as_secs_f64() * 1e3 / f64::from(calls),
+            (app.statements() - before) / u64::from(calls)
+        );
+    }
 }

@@ -14,6 +14,7 @@ use crate::support::smtp::SmtpSink;
 use crate::support::{self, Db, TestApp, error_codes};
 
 on_both_databases!(
+    the_case_reach_as_a_predicate_and_as_sql_agree,
     invalid_and_unauthorised_transitions_change_nothing,
     two_people_acting_at_once_one_wins,
     people_on_cases_are_hidden_from_viewers_and_commissioners,
@@ -1242,4 +1243,111 @@ async fn decide(app: &TestApp, token: &str, case: &Value) -> Value {
         json!({ "reference": case["reference"], "expectedVersion": case["version"], "informRegulator": true, "rationale": "Serious." }),
     )
     .await
+}
+
+/// Who reaches a case is defined once, as a predicate (single cases, subscriptions) and as SQL
+/// (lists and counts): for every role and scope they pick the same cases, at every stage.
+async fn the_case_reach_as_a_predicate_and_as_sql_agree(app: TestApp) {
+    use entities::case;
+    use graphql::auth::scope::Scope;
+    use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter};
+
+    let people = People::new(&app);
+    for ods in [ENGLISH, "ZZ012", "ZZ021", WELSH] {
+        open(&app, &people, ods, 4).await;
+    }
+    // Half the cases have reached stage 5, where commissioners start to see them.
+    app.state
+        .db
+        .execute_unprepared("UPDATE cases SET reached_stage = 5 WHERE id % 2 = 0")
+        .await
+        .unwrap();
+    let all = case::Entity::find().all(&app.state.db).await.unwrap();
+    let map = app.state.org_map_today().await.unwrap();
+    let mut partial = 0;
+    for grants in [
+        "NATIONAL_VIEWER",
+        "REGISTRY_ANALYST",
+        "HQIP_ASSOCIATE_DIRECTOR",
+        "PROVIDER_CEO:ZZ011",
+        "PROVIDER_LEAD_CLINICIAN:ZZ012",
+        "PROVIDER_SUBMITTER:ZZ011",
+        "ICB_COMMISSIONER:QJ2",
+        "INTEGRATION:network=EM",
+        "INTEGRATION:icb=QJ2",
+        "NETWORK_MANAGER:EM",
+        "REGIONAL_LEAD:Y60",
+    ] {
+        let viewer = graphql::auth::Viewer {
+            sub: "reach".into(),
+            name: "Reach".into(),
+            email: None,
+            grants: vec![graphql::auth::token::parse_grant(grants).unwrap()],
+        };
+        let reach = Scope::resolve(&viewer, &map).cases;
+        let by_predicate: BTreeSet<i32> = all
+            .iter()
+            .filter(|c| {
+                reach
+                    .access(c.provider_ods.as_deref(), c.reached_stage)
+                    .is_some()
+            })
+            .map(|c| c.id)
+            .collect();
+        let by_sql: BTreeSet<i32> = match reach.condition() {
+            Some(condition) => case::Entity::find()
+                .filter(condition)
+                .all(&app.state.db)
+                .await
+                .unwrap()
+                .iter()
+                .map(|c| c.id)
+                .collect(),
+            None => BTreeSet::new(),
+        };
+        assert_eq!(by_predicate, by_sql, "{grants}");
+        partial += usize::from(!by_sql.is_empty() && by_sql.len() < all.len());
+    }
+    assert!(
+        partial >= 2,
+        "the matrix must include callers who reach some cases but not all"
+    );
+
+    // Paged in SQL, newest first: pages follow each other without overlap, counting them all.
+    let page = |after: Option<String>| {
+        let app = &app;
+        async move {
+            app.admin(
+                "query($after: String) { cases(first: 3, after: $after) { totalCount pageInfo { hasNextPage } edges { cursor node { reference } } } }",
+                json!({ "after": after }),
+            )
+            .await["cases"]
+                .clone()
+        }
+    };
+    let first = page(None).await;
+    let cursor = first["edges"][2]["cursor"].as_str().unwrap().to_owned();
+    let second = page(Some(cursor)).await;
+    assert_eq!(
+        (first["totalCount"].clone(), second["totalCount"].clone()),
+        (json!(4), json!(4))
+    );
+    assert_eq!(first["pageInfo"]["hasNextPage"], true);
+    assert_eq!(second["pageInfo"]["hasNextPage"], false);
+    let references: Vec<&str> = [&first, &second]
+        .iter()
+        .flat_map(|p| p["edges"].as_array().unwrap())
+        .map(|e| e["node"]["reference"].as_str().unwrap())
+        .collect();
+    let mut newest_first: Vec<&str> = references.clone();
+    newest_first.sort_by(|a, b| b.cmp(a));
+    assert_eq!(references, newest_first, "4 distinct cases, newest first");
+    let stale = app
+        .query(
+            &["NATIONAL_ADMIN"],
+            "{ cases(after: \"CFC-1999-0001\") { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_codes(&stale), ["BAD_USER_INPUT"], "{stale}");
 }

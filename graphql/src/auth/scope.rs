@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use entities::{icb, network, network_footprint, network_membership, provider};
-use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use entities::{case, icb, network, network_footprint, network_membership, provider};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use tokio::sync::OnceCell;
 
 use super::{GrantScope, Role, Viewer};
@@ -221,6 +221,26 @@ impl CaseReach {
             }
         }
         best
+    }
+
+    /// The same reach as a SQL condition on `cases`, for lists and counts; `None` when the caller
+    /// reaches no case at all. Keep it beside `access`: a test checks the two agree.
+    pub fn condition(&self) -> Option<Condition> {
+        if self.everywhere.is_some() {
+            return Some(Condition::all());
+        }
+        let mut reach = Condition::any();
+        if !self.providers.is_empty() {
+            reach = reach.add(case::Column::ProviderOds.is_in(self.providers.iter()));
+        }
+        if !self.providers_from_stage_5.is_empty() {
+            reach = reach.add(
+                Condition::all()
+                    .add(case::Column::ProviderOds.is_in(self.providers_from_stage_5.iter()))
+                    .add(case::Column::ReachedStage.gte(WATCHED_FROM_STAGE)),
+            );
+        }
+        (!self.providers.is_empty() || !self.providers_from_stage_5.is_empty()).then_some(reach)
     }
 }
 

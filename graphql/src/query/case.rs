@@ -1,3 +1,4 @@
+use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Object, Result};
 
 use crate::context::scope;
@@ -5,7 +6,7 @@ use crate::context::state;
 use crate::context::viewer;
 use crate::input::case::CaseFilterInput;
 use crate::object::case::Case;
-use crate::pagination::{Page, paginate};
+use crate::pagination::{ConnectionInfo, Page, page_size};
 use crate::service::case::{self, Caller, CaseFilter};
 
 #[derive(Default)]
@@ -26,7 +27,8 @@ impl CaseQuery {
         viewer(ctx)?;
         let scope = scope(ctx).await?;
         let filter = filter.unwrap_or_default();
-        let rows = case::list(
+        let size = page_size(first)?;
+        let (mut rows, total) = case::page(
             state(ctx)?,
             &scope,
             &CaseFilter {
@@ -35,15 +37,24 @@ impl CaseQuery {
                 provider_ods: filter.provider_ods,
                 stage: filter.stage,
             },
+            after.as_deref(),
+            size as u64 + 1,
         )
         .await?;
-        Ok(paginate(
-            rows,
-            first,
-            after,
-            |c| c.reference.clone(),
-            |model| Case::read_by(&scope, model),
-        )?)
+        let has_next = rows.len() > size;
+        rows.truncate(size);
+        let mut page = Connection::with_additional_fields(
+            after.is_some(),
+            has_next,
+            ConnectionInfo {
+                total_count: i32::try_from(total).unwrap_or(i32::MAX),
+            },
+        );
+        page.edges.extend(
+            rows.into_iter()
+                .map(|model| Edge::new(model.reference.clone(), Case::read_by(&scope, model))),
+        );
+        Ok(page)
     }
 
     /// One case by reference; null with NOT_FOUND when there is none in your scope.

@@ -1,5 +1,7 @@
 //! Reading cases within the caller's scope.
 
+use sea_orm::PaginatorTrait;
+
 use super::*;
 
 /// The case `reference`, if the caller may read it.
@@ -25,32 +27,21 @@ pub struct CaseFilter {
     pub stage: Option<i32>,
 }
 
-/// The cases the caller may read, newest first, filtered in SQL by scope.
-pub async fn list(
+/// One page of the cases the caller may read, newest first: scope, filters, cursor and limit
+/// all in SQL, with the count of every page. `after` is the reference of the last case of the
+/// previous page.
+pub async fn page(
     state: &AppState,
     scope: &Scope,
     filter: &CaseFilter,
-) -> AppResult<Vec<case::Model>> {
+    after: Option<&str>,
+    limit: u64,
+) -> AppResult<(Vec<case::Model>, u64)> {
+    let Some(reach) = scope.cases.condition() else {
+        return Ok((Vec::new(), 0));
+    };
     let today = state.clock.today();
-    let mut query = case::Entity::find();
-    if scope.cases.everywhere.is_none() {
-        let reach = &scope.cases;
-        let mut condition = sea_orm::Condition::any();
-        if !reach.providers.is_empty() {
-            condition = condition.add(case::Column::ProviderOds.is_in(reach.providers.iter()));
-        }
-        if !reach.providers_from_stage_5.is_empty() {
-            condition = condition.add(
-                sea_orm::Condition::all()
-                    .add(case::Column::ProviderOds.is_in(reach.providers_from_stage_5.iter()))
-                    .add(case::Column::ReachedStage.gte(crate::auth::scope::WATCHED_FROM_STAGE)),
-            );
-        }
-        if reach.providers.is_empty() && reach.providers_from_stage_5.is_empty() {
-            return Ok(Vec::new());
-        }
-        query = query.filter(condition);
-    }
+    let mut query = case::Entity::find().filter(reach);
     if let Some(open) = filter.open {
         query = if open {
             query.filter(case::Column::Step.ne(CaseStep::Closed))
@@ -74,5 +65,27 @@ pub async fn list(
     if let Some(stage) = filter.stage {
         query = query.filter(case::Column::Stage.eq(stage));
     }
-    Ok(query.order_by_desc(case::Column::Id).all(&state.db).await?)
+    let total = query.clone().count(&state.db).await?;
+    if let Some(cursor) = after {
+        let id: Option<i32> = query
+            .clone()
+            .select_only()
+            .column(case::Column::Id)
+            .filter(case::Column::Reference.eq(cursor))
+            .into_tuple()
+            .one(&state.db)
+            .await?;
+        let id = id.ok_or_else(|| {
+            AppError::bad_input(format!(
+                "The cursor \"{cursor}\" is not in this list; start again without `after`."
+            ))
+        })?;
+        query = query.filter(case::Column::Id.lt(id));
+    }
+    let rows = query
+        .order_by_desc(case::Column::Id)
+        .limit(limit)
+        .all(&state.db)
+        .await?;
+    Ok((rows, total))
 }
