@@ -1,6 +1,7 @@
-//! Cause-for-concern cases (DOMAIN.md §4, seed 000 Tables 1-2, seed 003 §16-§32): the case,
-//! its append-only history, the joint stage-5 decision, declared conflicts, agreed actions, and
-//! the mail outbox written in the same transaction as each transition.
+//! Cause-for-concern cases (BSR Cause for Concern Policy, January 2026, Tables 1-2;
+//! NHS Resolution, Guidance on the identification and management of significant concerns,
+//! §16-§32): the case, its append-only history, the joint stage-5 decision, declared conflicts,
+//! agreed actions, and the mail outbox written in the same transaction as each transition.
 
 use sea_orm_migration::sea_orm::DatabaseBackend;
 use sea_orm_migration::{prelude::*, schema::*};

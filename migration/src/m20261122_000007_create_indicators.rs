@@ -1,6 +1,6 @@
-//! Indicators (DOMAIN.md §5; spec §7 and Appendix 1): the catalogue, the current value of each
-//! indicator × organisation × period × segment, the superseded revisions of those values, and the
-//! batches that wrote them (who, when, from where, why).
+//! Indicators (Spinal Services Clinical Network Specification §7 and Appendix 1): the catalogue,
+//! the current value of each indicator × organisation × period × segment, the superseded
+//! revisions of those values, and the batches that wrote them (who, when, from where, why).
 
 use sea_orm_migration::{prelude::*, schema::*};
 

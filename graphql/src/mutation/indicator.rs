@@ -1,20 +1,14 @@
 use async_graphql::{Context, Object, Result};
 
-use entities::enums::IndicatorKind;
-
-use crate::auth::Role;
-use crate::context::scope;
-use crate::context::state;
-use crate::context::viewer;
-use crate::error::AppError;
+use crate::context::{scope, state, viewer};
 use crate::input::indicator::{
     DefineLocalIndicatorInput, EditIndicatorInput, OpenCaseFromOutlierInput,
     SubmitIndicatorValuesInput,
 };
 use crate::object::case::Case;
-use crate::object::indicator::{Indicator, OutlierStatus, SubmissionResult, status};
-use crate::service::analysis::{self, Window};
-use crate::service::case::{self as cases, Caller, EvidenceLink, NewCase};
+use crate::object::indicator::{Indicator, SubmissionResult};
+use crate::service::analysis::Window;
+use crate::service::case::{self as cases, Caller, Outlier};
 use crate::service::indicator::{self, IndicatorEdit, LocalIndicator};
 use crate::service::submission::{self, Line, Submitted};
 
@@ -128,82 +122,18 @@ impl IndicatorMutation {
         input: OpenCaseFromOutlierInput,
     ) -> Result<Case> {
         let viewer = viewer(ctx)?;
-        viewer.require_any(&[Role::RegistryAnalyst], "open a cause-for-concern case")?;
         let scope = scope(ctx).await?;
-        let state = state(ctx)?;
-        let ind = indicator::referenced(&state.db, &input.indicator).await?;
-        let map = state.org_map_today().await?;
-        let view = analysis::funnel_plot(
-            &state.db,
-            &map,
-            &scope,
-            &ind,
-            Window::new(input.from.0, input.to.0)?,
-        )
-        .await?;
-        let percent = ind.kind == IndicatorKind::Proportion;
-        let scale = if percent { 100.0 } else { 1.0 };
-        let Some(row) = view
-            .rows
-            .iter()
-            .find(|r| r.organisation == input.provider_ods)
-        else {
-            return Err(AppError::bad_input(format!(
-                "{} has no {} values in this window, or is outside your scope.",
-                input.provider_ods, ind.code
-            ))
-            .into());
-        };
-        if status(row.point.band, ind.direction.into()) != OutlierStatus::NegativeAlarm {
-            return Err(AppError::bad_input(format!(
-                "{} is not a negative alarm on {} between {} and {}: only a point beyond the 99.8% limit on the worse side opens a case from the funnel.",
-                input.provider_ods, ind.code, input.from.0, input.to.0
-            ))
-            .into());
-        }
-        let unit = if percent { "%" } else { "" };
-        let limits = row.point.limits;
-        let label = format!(
-            "Funnel alarm {} {}..{}: {:.1}{unit} on {:.1} (alarm {:.1}-{:.1}{unit}, z {:.2}, target {:.1}{unit}, {:?}{})",
-            ind.code,
-            input.from.0,
-            input.to.0,
-            row.point.value * scale,
-            row.point.denominator,
-            limits.alarm_low * scale,
-            limits.alarm_high * scale,
-            row.point.z,
-            view.chart.target * scale,
-            view.method,
-            if view.chart.adjusted {
-                ", over-dispersion adjusted"
-            } else {
-                ""
-            },
-        );
-        let url = format!(
-            "{}/indicators/{}/funnel?from={}&to={}",
-            state.mail.public_url.trim_end_matches('/'),
-            ind.code,
-            input.from.0,
-            input.to.0
-        );
-        let new = NewCase {
-            provider_ods: Some(input.provider_ods.clone()),
-            implant: None,
-            category: if ind.code.starts_with("BSR_EQ5D") {
-                4
-            } else {
-                3
-            },
-            summary: input.summary,
-            evidence: vec![EvidenceLink { label, url }],
-        };
         let caller = Caller {
             viewer,
             scope: &scope,
         };
-        let model = cases::open(state, &caller, new).await?;
+        let outlier = Outlier {
+            indicator: input.indicator,
+            provider_ods: input.provider_ods,
+            window: Window::new(input.from.0, input.to.0)?,
+            summary: input.summary,
+        };
+        let model = cases::open_from_outlier(state(ctx)?, &caller, outlier).await?;
         Ok(Case::read_by(&scope, model))
     }
 }

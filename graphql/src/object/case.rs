@@ -7,7 +7,7 @@ use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{case, case_action, case_conflict, case_decision, case_event, mail_outbox};
 use sea_orm::ActiveEnum;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::Nation;
 use super::provider::Provider;
@@ -20,6 +20,7 @@ use crate::loader::{
     PolicyStage, ProviderByOds,
 };
 use crate::scalar::Date;
+use crate::service::case::export;
 use crate::service::case::{EvidenceLink, Plan, access as service_access};
 use crate::service::letter::Addressee;
 
@@ -347,30 +348,8 @@ impl Case {
     async fn export(&self, ctx: &Context<'_>, format: ExportFormat) -> Result<String> {
         let people = self.access == CaseAccess::Full;
         let history = self.history_rows(ctx).await?;
-        match format {
-            ExportFormat::Csv => {
-                let mut out =
-                    String::from("at,actor,action,from_stage,to_stage,rationale,detail\n");
-                for h in history {
-                    let fields = [
-                        h.at.to_rfc3339(),
-                        if people {
-                            h.actor_name.clone()
-                        } else {
-                            String::new()
-                        },
-                        h.action.clone(),
-                        h.from_stage.map(|s| s.to_string()).unwrap_or_default(),
-                        h.to_stage.map(|s| s.to_string()).unwrap_or_default(),
-                        h.rationale.clone().unwrap_or_default(),
-                        h.detail.map(|d| d.to_string()).unwrap_or_default(),
-                    ];
-                    let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-                    out.push_str(&row.join(","));
-                    out.push('\n');
-                }
-                Ok(out)
-            }
+        Ok(match format {
+            ExportFormat::Csv => export::csv(&history, people)?,
             ExportFormat::Json => {
                 let letters = self.letter_rows(ctx).await?;
                 let decisions = loaders(ctx)?
@@ -381,61 +360,16 @@ impl Case {
                     .load_one(ActionsOfCase(self.model.id))
                     .await?
                     .unwrap_or_default();
-                let m = &self.model;
-                let document = json!({
-                    "reference": m.reference,
-                    "category": m.category,
-                    "provider": m.provider_ods,
-                    "implant": m.implant,
-                    "jurisdiction": m.jurisdiction,
-                    "policyVersion": m.policy_version,
-                    "stage": m.stage,
-                    "step": m.step,
-                    "outcome": m.outcome,
-                    "summary": m.summary,
-                    "evidence": m.evidence,
-                    "openedAt": m.opened_at,
-                    "closedAt": m.closed_at,
-                    "regulatorInformed": m.regulator_informed,
-                    "history": history.iter().map(|h| json!({
-                        "at": h.at,
-                        "actor": people.then(|| h.actor_name.clone()),
-                        "action": h.action,
-                        "fromStage": h.from_stage,
-                        "toStage": h.to_stage,
-                        "rationale": h.rationale,
-                        "detail": h.detail,
-                    })).collect::<Vec<_>>(),
-                    "regulatorDecisions": decisions.iter().map(|d| json!({
-                        "role": d.decider_role,
-                        "decider": people.then(|| d.decider_name.clone()),
-                        "informRegulator": d.inform_regulator,
-                        "rationale": d.rationale,
-                        "at": d.decided_at,
-                    })).collect::<Vec<_>>(),
-                    "actions": actions.iter().map(|a| json!({
-                        "description": a.description,
-                        "owner": people.then(|| a.owner_name.clone()),
-                        "dueOn": a.due_on,
-                        "updates": if people { a.updates.clone() } else { Value::Null },
-                        "closingConfirmation": a.closing_confirmation,
-                        "closedAt": a.closed_at,
-                    })).collect::<Vec<_>>(),
-                    "correspondence": letters.iter().map(|l| json!({
-                        "messageId": l.message_id,
-                        "stage": l.stage,
-                        "event": l.event,
-                        "subject": l.subject,
-                        "recipients": if people { l.recipients.clone() } else { Value::Null },
-                        "justification": l.justification,
-                        "state": l.state,
-                        "attempts": l.attempts,
-                        "sentAt": l.sent_at,
-                    })).collect::<Vec<_>>(),
-                });
-                Ok(serde_json::to_string_pretty(&document).map_err(AppError::internal)?)
+                export::json(&export::Trail {
+                    case: &self.model,
+                    history: &history,
+                    decisions: &decisions,
+                    actions: &actions,
+                    letters: &letters,
+                    people,
+                })?
             }
-        }
+        })
     }
 }
 
@@ -452,15 +386,6 @@ impl Case {
             .load_one(LettersOfCase(self.model.id))
             .await?
             .unwrap_or_default())
-    }
-}
-
-/// Quotes a CSV field when it needs it (RFC 4180).
-fn csv_field(field: &str) -> String {
-    if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_owned()
     }
 }
 

@@ -365,6 +365,7 @@ pub struct FunnelLimits {
 /// Where a point falls, naming positive (better) and negative (worse) outliers by the
 /// indicator's improvement direction; neutral indicators say high or low.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+#[graphql(remote = "crate::stats::funnel::OutlierStatus")]
 pub enum OutlierStatus {
     WithinLimits,
     PositiveAlert,
@@ -444,7 +445,7 @@ impl FunnelPlot {
                     value: r.point.value * scale,
                     z_score: r.point.z,
                     limits: limits(&r.point.limits),
-                    status: status(r.point.band, direction),
+                    status: funnel::status(r.point.band, direction).into(),
                 })
                 .collect(),
             non_participating: v.non_participating,
@@ -458,32 +459,6 @@ impl FunnelPlot {
                 })
                 .collect(),
         }
-    }
-}
-
-/// Names the band by the improvement direction (*Clinical audits and registries: a best practice
-/// guide* §4.3: positive and negative outliers).
-pub fn status(band: funnel::Band, direction: Direction) -> OutlierStatus {
-    use funnel::Band;
-    let high = matches!(band, Band::AlertHigh | Band::AlarmHigh);
-    let alarm = matches!(band, Band::AlarmHigh | Band::AlarmLow);
-    if band == Band::InControl {
-        return OutlierStatus::WithinLimits;
-    }
-    let better = match direction {
-        Direction::HigherIsBetter => Some(high),
-        Direction::LowerIsBetter => Some(!high),
-        Direction::Neutral => None,
-    };
-    match (better, alarm) {
-        (Some(true), false) => OutlierStatus::PositiveAlert,
-        (Some(true), true) => OutlierStatus::PositiveAlarm,
-        (Some(false), false) => OutlierStatus::NegativeAlert,
-        (Some(false), true) => OutlierStatus::NegativeAlarm,
-        (None, false) if high => OutlierStatus::HighAlert,
-        (None, true) if high => OutlierStatus::HighAlarm,
-        (None, false) => OutlierStatus::LowAlert,
-        (None, true) => OutlierStatus::LowAlarm,
     }
 }
 

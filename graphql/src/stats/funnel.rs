@@ -122,6 +122,46 @@ impl FunnelLimits {
     };
 }
 
+/// Where a point falls, naming positive (better) and negative (worse) outliers by the
+/// indicator's improvement direction; neutral indicators say high or low.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutlierStatus {
+    WithinLimits,
+    PositiveAlert,
+    PositiveAlarm,
+    NegativeAlert,
+    NegativeAlarm,
+    HighAlert,
+    HighAlarm,
+    LowAlert,
+    LowAlarm,
+}
+
+/// Names the band by the improvement direction (*Clinical audits and registries: a best practice
+/// guide* §4.3: positive and negative outliers).
+pub fn status(band: Band, direction: super::Direction) -> OutlierStatus {
+    let high = matches!(band, Band::AlertHigh | Band::AlarmHigh);
+    let alarm = matches!(band, Band::AlarmHigh | Band::AlarmLow);
+    if band == Band::InControl {
+        return OutlierStatus::WithinLimits;
+    }
+    let better = match direction {
+        super::Direction::HigherIsBetter => Some(high),
+        super::Direction::LowerIsBetter => Some(!high),
+        super::Direction::Neutral => None,
+    };
+    match (better, alarm) {
+        (Some(true), false) => OutlierStatus::PositiveAlert,
+        (Some(true), true) => OutlierStatus::PositiveAlarm,
+        (Some(false), false) => OutlierStatus::NegativeAlert,
+        (Some(false), true) => OutlierStatus::NegativeAlarm,
+        (None, false) if high => OutlierStatus::HighAlert,
+        (None, true) if high => OutlierStatus::HighAlarm,
+        (None, false) => OutlierStatus::LowAlert,
+        (None, true) => OutlierStatus::LowAlarm,
+    }
+}
+
 /// Where a unit sits relative to its limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Band {

@@ -32,6 +32,7 @@ use crate::service::unit_of_work::{UnitOfWork, conflict_if_taken};
 use crate::state::AppState;
 
 mod clock;
+pub mod export;
 mod governance;
 mod open;
 mod reads;
@@ -131,7 +132,8 @@ fn required_text(field: &str, text: &str, max: usize) -> AppResult<String> {
     let text = text.trim();
     if text.is_empty() {
         return Err(AppError::bad_input(format!(
-            "`{field}` is required: NHS Resolution's significant-concerns guidance asks every decision on a case to record why."
+            "`{field}` is required: NHS Resolution's significant-concerns guidance asks every \
+             decision on a case to record why."
         )));
     }
     if text.chars().count() > max {

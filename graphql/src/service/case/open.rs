@@ -1,6 +1,11 @@
 //! Opening a case.
 
+use entities::enums::IndicatorKind;
+
 use super::*;
+use crate::service::analysis::{self, Window};
+use crate::service::indicator;
+use crate::stats::funnel::{self, OutlierStatus};
 
 /// Opens a case (the registry). Categories 1 and 2 are recorded as referred to the Trust's own
 /// processes and closed; category 3 about an implant goes to the ODEP spine members; everything
@@ -153,7 +158,8 @@ pub async fn open(state: &AppState, caller: &Caller<'_>, new: NewCase) -> AppRes
             stage: None,
             to: vec![MailParty::Odep],
             cc: vec![],
-            source: "BSR Cause for Concern Policy, January 2026, category 3: implant concerns are reported to the ODEP spine members"
+            source: "BSR Cause for Concern Policy, January 2026, category 3: implant concerns are \
+                     reported to the ODEP spine members"
                 .into(),
             tag: "odep".into(),
             message: "An emerging aggregate-data concern about this implant is reported to the \
@@ -198,4 +204,86 @@ pub async fn open(state: &AppState, caller: &Caller<'_>, new: NewCase) -> AppRes
     change.write(&mut work).await?;
     work.commit().await?;
     Ok(inserted)
+}
+
+/// A provider's funnel alarm on an indicator, as the registry asks to open a case from it.
+pub struct Outlier {
+    pub indicator: String,
+    pub provider_ods: String,
+    pub window: Window,
+    pub summary: String,
+}
+
+/// Opens a case about a provider that is a negative alarm (beyond the 99.8% limit on the worse
+/// side) on the indicator's funnel for the window (*Clinical audits and registries: a best
+/// practice guide* §4.3), with the evidence attached: indicator, window, value, limits, z-score
+/// and method. Category 4 for PROMs (EQ5D), otherwise 3 (emerging aggregate data).
+pub async fn open_from_outlier(
+    state: &AppState,
+    caller: &Caller<'_>,
+    outlier: Outlier,
+) -> AppResult<case::Model> {
+    caller
+        .viewer
+        .require_any(&[Role::RegistryAnalyst], "open a cause-for-concern case")?;
+    let ind = indicator::referenced(&state.db, &outlier.indicator).await?;
+    let map = state.org_map_today().await?;
+    let view = analysis::funnel_plot(&state.db, &map, caller.scope, &ind, outlier.window).await?;
+    let percent = ind.kind == IndicatorKind::Proportion;
+    let scale = if percent { 100.0 } else { 1.0 };
+    let Some(row) = view
+        .rows
+        .iter()
+        .find(|r| r.organisation == outlier.provider_ods)
+    else {
+        return Err(AppError::bad_input(format!(
+            "{} has no {} values in this window, or is outside your scope.",
+            outlier.provider_ods, ind.code
+        )));
+    };
+    if funnel::status(row.point.band, ind.direction.into()) != OutlierStatus::NegativeAlarm {
+        return Err(AppError::bad_input(format!(
+            "{} is not a negative alarm on {} between {} and {}: only a point beyond the 99.8% limit on the worse side opens a case from the funnel.",
+            outlier.provider_ods, ind.code, outlier.window.from, outlier.window.to
+        )));
+    }
+    let unit = if percent { "%" } else { "" };
+    let limits = row.point.limits;
+    let label = format!(
+        "Funnel alarm {} {}..{}: {:.1}{unit} on {:.1} (alarm {:.1}-{:.1}{unit}, z {:.2}, target {:.1}{unit}, {:?}{})",
+        ind.code,
+        outlier.window.from,
+        outlier.window.to,
+        row.point.value * scale,
+        row.point.denominator,
+        limits.alarm_low * scale,
+        limits.alarm_high * scale,
+        row.point.z,
+        view.chart.target * scale,
+        view.method,
+        if view.chart.adjusted {
+            ", over-dispersion adjusted"
+        } else {
+            ""
+        },
+    );
+    let url = format!(
+        "{}/indicators/{}/funnel?from={}&to={}",
+        state.mail.public_url.trim_end_matches('/'),
+        ind.code,
+        outlier.window.from,
+        outlier.window.to
+    );
+    let new = NewCase {
+        provider_ods: Some(outlier.provider_ods.clone()),
+        implant: None,
+        category: if ind.code.starts_with("BSR_EQ5D") {
+            4
+        } else {
+            3
+        },
+        summary: outlier.summary,
+        evidence: vec![EvidenceLink { label, url }],
+    };
+    open(state, caller, new).await
 }

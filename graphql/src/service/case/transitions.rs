@@ -493,8 +493,8 @@ pub async fn conclude_implant_review(
             stage: None,
             to: vec![MailParty::Mhra],
             cc: vec![],
-            source: "BSR Cause for Concern Policy, January 2026, category 3: the MHRA is informed if the concern is confirmed \
-                     genuine"
+            source: "BSR Cause for Concern Policy, January 2026, category 3: the MHRA is informed \
+                     if the concern is confirmed genuine"
                 .into(),
             tag: "mhra".into(),
             message: "The ODEP spine members' review confirmed this implant concern as genuine."
