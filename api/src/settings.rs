@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use graphql::SchemaOptions;
-use graphql::outbox::MailSettings;
+use graphql::mail::outbox::MailSettings;
 use graphql::state::MailIdentity;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use actix_web::dev::{Server, Service};
 use actix_web::middleware::ErrorHandlers;
 use actix_web::{App, HttpServer, web};
 use graphql::clock::Clock;
-use graphql::outbox::Dispatcher;
+use graphql::mail::outbox::Dispatcher;
 use graphql::{AppState, Portal};
 
 use crate::routes::graphql::{self as graphql_routes, Edge};

@@ -14,12 +14,22 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::loader::SeriesRow;
-
 const TTL: Duration = Duration::from_secs(30);
 
 /// How long the request reloading an expired entry may take before another one tries.
 const RELOAD_GRACE: Duration = Duration::from_secs(5);
+
+/// The columns a dashboard shows of one value (read by `loader::TotalsOf`).
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct SeriesRow {
+    pub indicator_code: String,
+    pub period_start: chrono::NaiveDate,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub value: Option<f64>,
+    pub status: entities::enums::ValueStatus,
+    pub kind: entities::enums::IndicatorKind,
+}
 
 /// One organisation's rows, ordered by indicator and period.
 pub type Totals = Arc<Vec<SeriesRow>>;

@@ -5,10 +5,10 @@ use std::sync::Arc;
 use sea_orm::{DatabaseBackend, DatabaseConnection};
 use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 
-use crate::auth::scope::{MapCache, OrgSnapshot};
 use crate::clock::Clock;
 use crate::error::AppResult;
 use crate::events::{Event, EventBus};
+use crate::org_map::{MapCache, OrgSnapshot};
 use crate::series::SeriesCache;
 
 #[derive(Clone)]

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
-use graphql::outbox::{Dispatcher, MailSettings};
+use graphql::mail::outbox::{Dispatcher, MailSettings};
 use sea_orm::{EntityTrait, IntoActiveModel, PaginatorTrait};
 use serde_json::{Value, json};
 use support::smtp::SmtpSink;

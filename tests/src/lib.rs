@@ -273,8 +273,8 @@ pub fn settings(database_url: &str) -> Settings {
 }
 
 /// Production mail: letters go to their addressees (here a port nothing listens on).
-pub fn production_mail() -> graphql::outbox::MailSettings {
-    graphql::outbox::MailSettings {
+pub fn production_mail() -> graphql::mail::outbox::MailSettings {
+    graphql::mail::outbox::MailSettings {
         smtp_url: "smtp://127.0.0.1:9".into(),
         from: "spinal-portal@portal.test".into(),
         redirect: None,

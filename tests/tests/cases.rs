@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use graphql::outbox::{Dispatcher, MailSettings};
+use graphql::mail::outbox::{Dispatcher, MailSettings};
 use serde_json::{Value, json};
 
 use crate::on_both_databases;

@@ -1,18 +1,16 @@
 //! Scope implemented once: which networks, ICBs and providers a caller reaches, and whose
 //! named contacts it may read. Resolved as at today (Europe/London), once per request, from a
-//! snapshot of the current organisation map, shared between requests (`MapCache`).
+//! snapshot of the current organisation map, shared between requests (`org_map::MapCache`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
-use entities::{case, icb, network, network_footprint, network_membership, provider};
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use entities::case;
+use sea_orm::{ColumnTrait, Condition};
 use tokio::sync::OnceCell;
 
 use super::{GrantScope, Role, Viewer};
-use crate::dated::in_force_on;
-use crate::error::AppResult;
+use crate::org_map::OrgSnapshot;
 
 /// Roles that reach every organisation.
 const NATIONAL_REACH: &[Role] = &[
@@ -31,142 +29,6 @@ const CONTACTS_EVERYWHERE: &[Role] = &[
     Role::RegistryClinicalLead,
     Role::HqipAssociateDirector,
 ];
-
-/// The rows of the organisation map in force on one date.
-#[derive(Debug, Default)]
-pub struct OrgSnapshot {
-    /// The date the map stands on.
-    pub date: NaiveDate,
-    /// `(network, lead region)`
-    pub networks: Vec<(String, String)>,
-    /// `(icb, region)` for ICBs alive on the date.
-    pub icbs: Vec<(String, String)>,
-    /// `(network, icb)` footprint rows in force.
-    pub footprints: Vec<(String, String)>,
-    /// `(network, provider)` memberships in force.
-    pub memberships: Vec<(String, String)>,
-    /// Every provider by ODS code (providers are not dated), so a lookup by code costs no
-    /// statement.
-    pub providers: BTreeMap<String, provider::Model>,
-}
-
-impl OrgSnapshot {
-    pub async fn load(db: &DatabaseConnection, date: NaiveDate) -> AppResult<Self> {
-        let networks = network::Entity::find()
-            .select_only()
-            .columns([network::Column::Code, network::Column::LeadRegionCode])
-            .into_tuple()
-            .all(db)
-            .await?;
-        let icbs = icb::Entity::find()
-            .select_only()
-            .columns([icb::Column::Code, icb::Column::RegionCode])
-            .filter(in_force_on(
-                icb::Column::ValidFrom,
-                icb::Column::ValidTo,
-                date,
-            ))
-            .into_tuple()
-            .all(db)
-            .await?;
-        let footprints = network_footprint::Entity::find()
-            .select_only()
-            .columns([
-                network_footprint::Column::NetworkCode,
-                network_footprint::Column::IcbCode,
-            ])
-            .filter(in_force_on(
-                network_footprint::Column::ValidFrom,
-                network_footprint::Column::ValidTo,
-                date,
-            ))
-            .into_tuple()
-            .all(db)
-            .await?;
-        let memberships = network_membership::Entity::find()
-            .select_only()
-            .columns([
-                network_membership::Column::NetworkCode,
-                network_membership::Column::ProviderOds,
-            ])
-            .filter(in_force_on(
-                network_membership::Column::ValidFrom,
-                network_membership::Column::ValidTo,
-                date,
-            ))
-            .into_tuple()
-            .all(db)
-            .await?;
-        let providers = provider::Entity::find()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|p| (p.ods_code.clone(), p))
-            .collect();
-        Ok(OrgSnapshot {
-            date,
-            networks,
-            icbs,
-            footprints,
-            memberships,
-            providers,
-        })
-    }
-}
-
-/// How long a cached map may serve before it is read again, whatever happened: the safety net
-/// for a change notification another instance sent while this one's listener was reconnecting.
-const MAP_TTL: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// Today's organisation map, shared by every request (five statements saved per request). It
-/// is dropped when the day changes, when this instance commits a change to the map
-/// (`audit::commit`), when any instance's change event arrives, and after `MAP_TTL`. A map read
-/// while a change was being dropped is not kept: each drop moves a generation counter on, as in
-/// `series::SeriesCache`.
-#[derive(Default)]
-pub struct MapCache(std::sync::Mutex<CachedMap>);
-
-#[derive(Default)]
-struct CachedMap {
-    generation: u64,
-    map: Option<(std::time::Instant, Arc<OrgSnapshot>)>,
-}
-
-impl MapCache {
-    /// The map in force on `date`: from the cache when it holds that date, else read.
-    pub async fn on(
-        &self,
-        db: &DatabaseConnection,
-        date: NaiveDate,
-    ) -> AppResult<Arc<OrgSnapshot>> {
-        let generation = match self.0.lock() {
-            Ok(cached) => {
-                if let Some((read_at, map)) = &cached.map
-                    && map.date == date
-                    && read_at.elapsed() < MAP_TTL
-                {
-                    return Ok(map.clone());
-                }
-                cached.generation
-            }
-            Err(_) => u64::MAX,
-        };
-        let map = Arc::new(OrgSnapshot::load(db, date).await?);
-        if let Ok(mut cached) = self.0.lock()
-            && cached.generation == generation
-        {
-            cached.map = Some((std::time::Instant::now(), map.clone()));
-        }
-        Ok(map)
-    }
-
-    pub fn invalidate(&self) {
-        if let Ok(mut cached) = self.0.lock() {
-            cached.generation += 1;
-            cached.map = None;
-        }
-    }
-}
 
 /// What one caller reaches.
 #[derive(Debug, Default, Clone)]

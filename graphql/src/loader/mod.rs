@@ -18,6 +18,7 @@ use entities::{
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::error::AppResult;
+use crate::series::SeriesRow;
 pub use batch::{Batch, Dispatch, Loaders, drive};
 
 macro_rules! key {
@@ -230,18 +231,6 @@ impl Batch for PolicyStage {
 /// indicator's kind: what dashboards draw from, kept in `series::SeriesCache` between requests.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TotalsOf(pub String);
-
-/// The columns a dashboard shows of one value.
-#[derive(Debug, Clone, sea_orm::FromQueryResult)]
-pub struct SeriesRow {
-    pub indicator_code: String,
-    pub period_start: chrono::NaiveDate,
-    pub numerator: Option<f64>,
-    pub denominator: Option<f64>,
-    pub value: Option<f64>,
-    pub status: entities::enums::ValueStatus,
-    pub kind: entities::enums::IndicatorKind,
-}
 
 #[derive(sea_orm::FromQueryResult)]
 struct OrganisationSeriesRow {

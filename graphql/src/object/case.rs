@@ -19,10 +19,10 @@ use crate::loader::{
     ActionsOfCase, ConflictsOfCase, DecisionsOfCase, HistoryOfCase, Holidays, LettersOfCase,
     PolicyStage, ProviderByOds,
 };
+use crate::mail::letter::Addressee;
 use crate::scalar::Date;
 use crate::service::case::export;
 use crate::service::case::{EvidenceLink, Plan, access as service_access};
-use crate::service::letter::Addressee;
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entities::enums::CaseStep")]

@@ -693,7 +693,7 @@ pub struct SeriesPoint {
 /// (ordered by indicator and period), keeping the periods in the window.
 pub fn series(
     codes: &[String],
-    rows: &[crate::loader::SeriesRow],
+    rows: &[crate::series::SeriesRow],
     window: analysis::Window,
 ) -> Vec<IndicatorSeries> {
     let mut out: Vec<IndicatorSeries> = codes

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Object, Result};
 
-use crate::auth::scope::{OrgSnapshot, Scope};
+use crate::auth::scope::Scope;
 use crate::context::scope;
 use crate::context::viewer;
 use crate::context::{as_at, state};
@@ -10,6 +10,7 @@ use crate::input::indicator::{AreaInput, AreaKind, SegmentInput, SegmentKind};
 use crate::object::indicator::{
     FunnelPlot, Indicator, IndicatorAggregate, IndicatorBenchmark, IndicatorValue, SpcChart,
 };
+use crate::org_map::OrgSnapshot;
 use crate::scalar::Date;
 use crate::service::analysis::{self, Area, Window};
 use crate::service::indicator;

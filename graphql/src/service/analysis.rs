@@ -13,9 +13,10 @@ use entities::{indicator, indicator_value, indicator_value_revision, network_mem
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::indicator::TOTAL;
-use crate::auth::scope::{OrgSnapshot, Scope};
+use crate::auth::scope::Scope;
 use crate::dated::in_force_on;
 use crate::error::{AppError, AppResult};
+use crate::org_map::OrgSnapshot;
 use crate::stats::{Direction, disclosure, funnel, spc, summary};
 
 /// Organisations per `IN (…)` list.

@@ -16,9 +16,9 @@ use serde_json::{Value, json};
 use super::audit::{Change, Subject};
 use super::require_reason;
 use super::unit_of_work::UnitOfWork;
-use crate::auth::scope::OrgSnapshot;
 use crate::auth::{GrantScope, Role, Viewer};
 use crate::error::{AppError, AppResult};
+use crate::org_map::OrgSnapshot;
 use crate::state::AppState;
 
 /// The unsegmented figure's segment kind.

@@ -7,7 +7,6 @@ pub mod calendar;
 pub mod case;
 pub mod icb;
 pub mod indicator;
-pub mod letter;
 pub mod network;
 pub mod policy;
 pub mod provider;

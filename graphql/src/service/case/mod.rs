@@ -19,7 +19,6 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::letter::{self, LetterPlan};
 use super::policy::{Policy, policy};
 use crate::auth::scope::{CaseAccess, Scope};
 use crate::auth::{GrantScope, Role, ScopeKind, Viewer};
@@ -27,6 +26,7 @@ use crate::calendar::WorkingCalendar;
 use crate::dated::in_force_on;
 use crate::error::{AppError, AppResult};
 use crate::events::{CaseChange, CaseChangeKind, Event};
+use crate::mail::letter::{self, LetterPlan};
 use crate::service::calendar::working_calendar;
 use crate::service::unit_of_work::{UnitOfWork, conflict_if_taken};
 use crate::state::AppState;

@@ -30,7 +30,7 @@ use sea_orm::{
 use tokio::sync::Notify;
 
 use crate::error::{AppError, AppResult};
-use crate::service::letter::{AddressLine, Addressee};
+use crate::mail::letter::{AddressLine, Addressee};
 use crate::state::WriteLock;
 
 /// How the dispatcher reaches the mail server and whom it may reach.
