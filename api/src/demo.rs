@@ -3,30 +3,33 @@
 //! says "(synthetic)", ODS codes start with `ZZ` (no real ODS code does), and addresses use the
 //! reserved `example.org` domain. Loaded once, like the reference data.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use entities::enums::{ContactRole, MembershipRole, Nation};
 use entities::{network, network_membership, provider, provider_contact};
+use graphql::AppState;
+use graphql::service::unit_of_work::UnitOfWork;
 use migration::reference::{is_loaded, lock_datasets, record_loaded};
-use sea_orm::{
-    ActiveValue::NotSet, DatabaseConnection, DbErr, EntityTrait, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveValue::NotSet, DbErr, EntityTrait, QueryOrder, Set};
 
 const DATASET: &str = "demo/synthetic@1";
 /// Partners per network.
 const PARTNERS: usize = 3;
 
 /// Loads the demo layer unless it is there already; returns whether it loaded.
-pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<bool, DbErr> {
-    let txn = db.begin().await?;
-    lock_datasets(&txn).await?;
-    if is_loaded(&txn, DATASET).await? {
+pub async fn load(state: &AppState) -> Result<bool, DbErr> {
+    let work = UnitOfWork::begin(state)
+        .await
+        .map_err(|e| DbErr::Custom(e.cause()))?;
+    let (txn, now) = (work.db(), work.now);
+    lock_datasets(txn).await?;
+    if is_loaded(txn, DATASET).await? {
         return Ok(false);
     }
     let from =
         NaiveDate::from_ymd_opt(2022, 7, 1).ok_or_else(|| DbErr::Custom("bad date".into()))?;
     let networks = network::Entity::find()
         .order_by_asc(network::Column::Code)
-        .all(&txn)
+        .all(txn)
         .await?;
     let mut codes = Vec::new();
     let mut providers = Vec::new();
@@ -80,15 +83,15 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<bool, D
         }
     }
     let rows = providers.len() + memberships.len() + contacts.len();
-    provider::Entity::insert_many(providers).exec(&txn).await?;
+    provider::Entity::insert_many(providers).exec(txn).await?;
     network_membership::Entity::insert_many(memberships)
-        .exec(&txn)
+        .exec(txn)
         .await?;
     provider_contact::Entity::insert_many(contacts)
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    record_loaded(&txn, DATASET, rows, now).await?;
-    txn.commit().await?;
+    record_loaded(txn, DATASET, rows, now).await?;
+    work.commit().await.map_err(|e| DbErr::Custom(e.cause()))?;
     Ok(true)
 }
 

@@ -52,12 +52,12 @@ impl Application {
         for (dataset, rows) in &report.loaded {
             tracing::info!(dataset, rows, "loaded reference data");
         }
-        if options.demo && demo::load(&db, clock.now()).await? {
+        let state = AppState::new(db, clock, settings.mail_identity());
+        if options.demo && demo::load(&state).await? {
             tracing::info!("loaded the synthetic demo layer");
         }
         let dev_secret = keys::dev_secret(settings, true)?;
         let verifier = Arc::new(keys::verifier(settings, dev_secret.as_ref())?);
-        let state = AppState::new(db, clock, settings.mail_identity());
         state.events.listen(&state.db).await?;
         state.watch_changes();
         if let Some(mail) = &settings.mail {

@@ -5,6 +5,9 @@ use crate::enums::ValueStatus;
 /// The current value of one indicator for one organisation (provider ODS code or network code),
 /// period and segment (`TOTAL`/`""` when unsegmented). Earlier revisions are in
 /// `indicator_value_revisions`.
+/// The `segment_kind` of a value for the whole population (no segment).
+pub const TOTAL: &str = "TOTAL";
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "indicator_values")]
 pub struct Model {

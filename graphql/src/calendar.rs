@@ -11,6 +11,8 @@ use std::collections::BTreeSet;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
+use crate::error::AppResult;
+
 /// The bank holidays in force, and arithmetic over them.
 #[derive(Debug, Clone, Default)]
 pub struct WorkingCalendar {
@@ -18,6 +20,13 @@ pub struct WorkingCalendar {
 }
 
 impl WorkingCalendar {
+    /// Every bank holiday on record (the reference list and administrators' additions).
+    pub async fn load(db: &impl sea_orm::ConnectionTrait) -> AppResult<Self> {
+        use sea_orm::EntityTrait;
+        let rows = entities::bank_holiday::Entity::find().all(db).await?;
+        Ok(WorkingCalendar::new(rows.into_iter().map(|r| r.date)))
+    }
+
     pub fn new(holidays: impl IntoIterator<Item = NaiveDate>) -> Self {
         WorkingCalendar {
             holidays: holidays.into_iter().collect(),

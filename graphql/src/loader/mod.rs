@@ -199,7 +199,7 @@ impl Batch for Holidays {
         db: &DatabaseConnection,
         _keys: Vec<Self>,
     ) -> AppResult<HashMap<Self, Self::Value>> {
-        let calendar = crate::service::calendar::working_calendar(db).await?;
+        let calendar = crate::calendar::WorkingCalendar::load(db).await?;
         Ok(HashMap::from([(Holidays, std::sync::Arc::new(calendar))]))
     }
 }
@@ -263,7 +263,7 @@ impl Batch for TotalsOf {
                 "kind",
             )
             .filter(indicator_value::Column::Organisation.is_in(keys.iter().map(|k| k.0.clone())))
-            .filter(indicator_value::Column::SegmentKind.eq(crate::service::indicator::TOTAL))
+            .filter(indicator_value::Column::SegmentKind.eq(indicator_value::TOTAL))
             // The order of the `indicator_values_series` index, so no sort is needed.
             .order_by_asc(indicator_value::Column::Organisation)
             .order_by_asc(indicator_value::Column::IndicatorCode)

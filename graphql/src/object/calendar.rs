@@ -23,7 +23,7 @@ pub struct Calendar {
 impl Calendar {
     async fn working(&self, ctx: &Context<'_>) -> AppResult<&WorkingCalendar> {
         self.holidays
-            .get_or_try_init(|| async { calendar::working_calendar(&state(ctx)?.db).await })
+            .get_or_try_init(|| async { WorkingCalendar::load(&state(ctx)?.db).await })
             .await
     }
 }

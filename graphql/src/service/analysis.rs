@@ -12,12 +12,12 @@ use entities::enums::{
 use entities::{indicator, indicator_value, indicator_value_revision, network_membership};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
-use super::indicator::TOTAL;
 use crate::auth::scope::Scope;
 use crate::dated::in_force_on;
 use crate::error::{AppError, AppResult};
 use crate::org_map::OrgSnapshot;
 use crate::stats::{Direction, disclosure, funnel, spc, summary};
+use entities::indicator_value::TOTAL;
 
 /// Organisations per `IN (…)` list.
 const IN_CHUNK: usize = 1_000;

@@ -12,16 +12,10 @@ use super::audit::{Change, Subject};
 use super::require_reason;
 use super::unit_of_work::{UnitOfWork, conflict_if_taken};
 use crate::auth::{Role, Viewer};
-use crate::calendar::WorkingCalendar;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 /// The calendar with every bank holiday on record (about ten a year: one small statement).
-pub async fn working_calendar(db: &impl ConnectionTrait) -> AppResult<WorkingCalendar> {
-    let rows = bank_holiday::Entity::find().all(db).await?;
-    Ok(WorkingCalendar::new(rows.into_iter().map(|r| r.date)))
-}
-
 pub async fn bank_holidays(
     db: &impl ConnectionTrait,
     year: i32,

@@ -21,8 +21,7 @@ use crate::error::{AppError, AppResult};
 use crate::org_map::OrgSnapshot;
 use crate::state::AppState;
 
-/// The unsegmented figure's segment kind.
-pub const TOTAL: &str = "TOTAL";
+use entities::indicator_value::TOTAL;
 
 /// The minimum inequality segments (*Clinical audits and registries: a best practice guide* §4.4:
 /// "segmenting data by age, sex, deprivation and ethnicity is a minimum standard") and the values

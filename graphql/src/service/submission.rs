@@ -392,8 +392,8 @@ async fn write(
 
 #[cfg(test)]
 mod tests {
-    use super::super::indicator::TOTAL;
     use super::*;
+    use entities::indicator_value::TOTAL;
 
     fn row(n: Option<f64>, d: Option<f64>, v: Option<f64>) -> Submitted {
         Submitted {

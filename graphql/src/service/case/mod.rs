@@ -27,7 +27,6 @@ use crate::dated::in_force_on;
 use crate::error::{AppError, AppResult};
 use crate::events::{CaseChange, CaseChangeKind, Event};
 use crate::mail::letter::{self, LetterPlan};
-use crate::service::calendar::working_calendar;
 use crate::service::unit_of_work::{UnitOfWork, conflict_if_taken};
 use crate::state::AppState;
 

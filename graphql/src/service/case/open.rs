@@ -111,7 +111,7 @@ pub async fn open(state: &AppState, caller: &Caller<'_>, new: NewCase) -> AppRes
         .await?
         .flatten();
     let seq = seq.unwrap_or(0) + 1;
-    let calendar = working_calendar(txn).await?;
+    let calendar = WorkingCalendar::load(txn).await?;
     let mut case = case::Model {
         id: 0,
         reference: format!("CFC-{}-{seq:04}", today.year()),

@@ -54,7 +54,7 @@ impl<'a> Work<'a> {
             )));
         }
         let policy = policy(txn, case.jurisdiction, Some(case.policy_version)).await?;
-        let calendar = working_calendar(txn).await?;
+        let calendar = WorkingCalendar::load(txn).await?;
         let (now, today) = (work.now, work.today);
         Ok(Work {
             work,
