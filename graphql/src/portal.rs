@@ -26,8 +26,10 @@ pub struct Portal {
 
 impl Portal {
     pub fn new(state: AppState, options: &SchemaOptions) -> Self {
+        let schema = build(state.clone(), options);
+        let costs = CostModel::from_sdl(&schema.sdl());
         Portal {
-            schema: build(state.clone(), options),
+            schema,
             state,
             limits: QueryLimits {
                 max_aliases: options.max_aliases,
@@ -35,7 +37,7 @@ impl Portal {
                 max_directives: options.max_directives,
                 max_fragments: options.max_fragments,
                 max_cost: options.max_cost,
-                costs: CostModel::from_sdl(&crate::schema::sdl()),
+                costs,
             },
         }
     }

@@ -373,12 +373,24 @@ impl TestApp {
 
     /// A token holding `grants` (`ROLE`, `ROLE:CODE`, `ROLE:kind=CODE`).
     pub fn token(&self, grants: &[&str]) -> String {
-        mint(&self.issuer, "test-user", "Test User", grants)
+        mint(
+            &self.issuer,
+            "test-user",
+            "Test User",
+            "test.user@example.org",
+            grants,
+        )
     }
 
     /// A token for a named person (`sub`) holding `grants`.
     pub fn token_as(&self, sub: &str, name: &str, grants: &[&str]) -> String {
-        mint(&self.issuer, sub, name, grants)
+        mint(
+            &self.issuer,
+            sub,
+            name,
+            &format!("{sub}@example.org"),
+            grants,
+        )
     }
 
     /// POSTs an operation with `token`; expects HTTP 200.
@@ -424,18 +436,13 @@ impl TestApp {
 }
 
 /// A one-hour token for `sub` holding `grants` (`ROLE`, `ROLE:CODE`, `ROLE:kind=CODE`).
-pub fn mint(issuer: &TokenIssuer, sub: &str, name: &str, grants: &[&str]) -> String {
+pub fn mint(issuer: &TokenIssuer, sub: &str, name: &str, email: &str, grants: &[&str]) -> String {
     let grants: Vec<_> = grants.iter().map(|g| parse_grant(g).unwrap()).collect();
-    let email = if sub == "test-user" {
-        "test.user@example.org".to_owned()
-    } else {
-        format!("{sub}@example.org")
-    };
     issuer
         .mint(
             sub,
             name,
-            Some(&email),
+            Some(email),
             &grants,
             Utc::now(),
             chrono::Duration::hours(1),

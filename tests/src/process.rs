@@ -1,7 +1,7 @@
 //! The portal in a process of its own, for what an in-process server cannot show: its memory,
-//! and what survives `kill -9`. The process is this test binary run again with
-//! `reliability::child_process --exact --ignored`, which calls `child_main`; the role and its
-//! inputs travel in the environment.
+//! and what survives `kill -9`. The process is this crate's `portal-test-child` binary (its path
+//! is `env!("CARGO_BIN_EXE_portal-test-child")` in the integration tests), which calls
+//! `child_main`; the role and its inputs travel in the environment.
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -18,18 +18,10 @@ const ROLE: &str = "PORTAL_TEST_CHILD";
 const DATABASE: &str = "PORTAL_TEST_CHILD_DATABASE";
 const FILE: &str = "PORTAL_TEST_CHILD_FILE";
 
-/// This binary, run as a child in `role`.
-fn command(role: &str, database_url: &str) -> Command {
-    let exe = std::env::current_exe().expect("the test binary's path");
+/// The child binary `exe`, run in `role`.
+fn command(exe: &str, role: &str, database_url: &str) -> Command {
     let mut command = Command::new(exe);
     command
-        .args([
-            "reliability::child_process",
-            "--exact",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
         .env(ROLE, role)
         .env(DATABASE, database_url)
         .stdout(Stdio::piped())
@@ -53,16 +45,15 @@ pub struct Memory {
 }
 
 impl PortalProcess {
-    pub async fn start(database_url: &str) -> Self {
-        let mut child = command("serve", database_url)
+    pub async fn start(exe: &str, database_url: &str) -> Self {
+        let mut child = command(exe, "serve", database_url)
             .spawn()
             .expect("the child starts");
         let stdout = child.stdout.take().expect("piped stdout");
         let mut lines = BufReader::new(stdout).lines();
         let port = tokio::time::timeout(Duration::from_secs(60), async {
             while let Some(line) = lines.next_line().await.expect("the child's output") {
-                // The test harness may print its own words before ours on the same line.
-                if let Some((_, port)) = line.split_once("LISTENING ") {
+                if let Some(port) = line.strip_prefix("LISTENING ") {
                     return port.trim().to_owned();
                 }
             }
@@ -81,7 +72,13 @@ impl PortalProcess {
     }
 
     pub fn token(&self, grants: &[&str]) -> String {
-        mint(&self.issuer, "test-user", "Test User", grants)
+        mint(
+            &self.issuer,
+            "test-user",
+            "Test User",
+            "test.user@example.org",
+            grants,
+        )
     }
 
     /// POSTs an operation; the status and the body as text (which may not be JSON).
@@ -134,19 +131,16 @@ pub fn memory_of(pid: u32) -> Memory {
 
 /// `portal import indicators FILE` against `database_url`, in a child process the caller may
 /// kill.
-pub fn import(database_url: &str, file: &std::path::Path) -> Child {
-    command("import", database_url)
+pub fn import(exe: &str, database_url: &str, file: &std::path::Path) -> Child {
+    command(exe, "import", database_url)
         .env(FILE, file)
         .spawn()
         .expect("the importer starts")
 }
 
-/// The body of a child process: its role from the environment. Without one it does nothing, so
-/// `cargo test -- --ignored` passes through it harmlessly.
+/// The body of the child binary: its role and inputs from the environment.
 pub fn child_main() {
-    let Ok(role) = std::env::var(ROLE) else {
-        return;
-    };
+    let role = std::env::var(ROLE).expect("PORTAL_TEST_CHILD names the child's role");
     let database_url = std::env::var(DATABASE).expect("the child's database");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -1,6 +1,6 @@
 //! No request can crash or exhaust the portal, SQLite holds concurrent writes, and a killed
 //! import leaves its batch whole or absent. The memory and crash checks run the portal in a
-//! process of its own (`support::process`), so its memory is its own and a crash is seen as one.
+//! process of its own (`tests::process`, the `portal-test-child` binary), so its memory is its own and a crash is seen as one.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -18,12 +18,8 @@ on_both_databases!(
     racing_identical_writes_get_one_success_and_conflicts,
 );
 
-/// Not a test: the body of the child processes above (`support::process::child_main`).
-#[test]
-#[ignore = "runs only as a child process of this binary"]
-fn child_process() {
-    process::child_main();
-}
+/// The portal in a process of its own (`tests::process`).
+const CHILD: &str = env!("CARGO_BIN_EXE_portal-test-child");
 
 /// `cases(filter: {open: {open: …}})` about 3,000 deep: the parser overflowed its stack on this
 /// and aborted the process, from about 1,500 levels.
@@ -82,7 +78,7 @@ const PEAK_GROWTH_MIB: f64 = 60.0;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_document_crashes_or_exhausts_the_server() {
     let database = support::migrated_database(Db::Sqlite).await.unwrap();
-    let server = PortalProcess::start(&database.url).await;
+    let server = PortalProcess::start(CHILD, &database.url).await;
     let submitter = server.token(&["PROVIDER_SUBMITTER:RHM"]);
     let admin = server.token(&["NATIONAL_ADMIN"]);
     let dashboard = std::fs::read_to_string(concat!(
@@ -371,7 +367,7 @@ async fn a_killed_import_leaves_its_batch_whole_or_absent(app: TestApp) {
     let before = count().await;
     let mut killed_midway = 0;
     for delay in [300u64, 800, 1_500] {
-        let mut importer = process::import(&app.database_url, &file);
+        let mut importer = process::import(CHILD, &app.database_url, &file);
         tokio::time::sleep(Duration::from_millis(delay)).await;
         if importer.try_wait().unwrap().is_none() {
             importer.start_kill().unwrap();
@@ -392,7 +388,7 @@ async fn a_killed_import_leaves_its_batch_whole_or_absent(app: TestApp) {
         killed_midway > 0,
         "every import finished before it could be killed; make the file larger"
     );
-    let status = process::import(&app.database_url, &file)
+    let status = process::import(CHILD, &app.database_url, &file)
         .wait()
         .await
         .unwrap();
