@@ -35,9 +35,9 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
-    /// Run one pass of the case clock as of an instant: cases whose limits passed move on and
-    /// their letters go to the outbox (for catching up after an outage; `serve` runs the clock
-    /// itself).
+    /// Run one pass of the clock as of an instant: cases whose limits passed move on and their
+    /// letters go to the outbox, and workplan deliverables past due are announced (for catching
+    /// up after an outage; `serve` runs the clock itself).
     Tick {
         /// An RFC 3339 instant, e.g. 2026-12-01T09:00:00Z.
         #[arg(long)]
@@ -196,9 +196,16 @@ async fn run(command: Command, settings: Settings) -> Result<(), api::startup::B
             let report = graphql::service::case::tick(&state)
                 .await
                 .map_err(|e| e.cause())?;
+            let workplans = graphql::service::workplan::tick(&state)
+                .await
+                .map_err(|e| e.cause())?;
             println!(
-                "tick at {at}: {} reminded (stage 7), {} closed as non-compliant, {} flagged overdue, {} skipped",
-                report.reminded, report.non_compliant, report.flagged_overdue, report.skipped
+                "tick at {at}: {} reminded (stage 7), {} closed as non-compliant, {} flagged overdue, {} skipped; {} workplan deliverables past due",
+                report.reminded,
+                report.non_compliant,
+                report.flagged_overdue,
+                report.skipped,
+                workplans.past_due
             );
         }
         Command::Import {

@@ -134,13 +134,18 @@ impl Application {
     }
 }
 
-/// The case clock: moves cases whose limits passed without a human. Instances
-/// sharing PostgreSQL may all run it: each case moves once, the others get a version conflict.
+/// The clock: moves cases whose limits passed without a human, and announces workplan
+/// deliverables past due. Instances sharing PostgreSQL may all run it: each case moves once (the
+/// others get a version conflict), each deliverable is announced once.
 async fn run_clock(state: AppState, interval: std::time::Duration) {
     loop {
         match graphql::service::case::tick(&state).await {
             Ok(report) => tracing::debug!(?report, "case clock pass"),
             Err(e) => tracing::error!(error = %e.cause(), "the case clock's pass failed"),
+        }
+        match graphql::service::workplan::tick(&state).await {
+            Ok(report) => tracing::debug!(?report, "workplan clock pass"),
+            Err(e) => tracing::error!(error = %e.cause(), "the workplan clock's pass failed"),
         }
         tokio::time::sleep(interval).await;
     }

@@ -297,3 +297,125 @@ pub enum ValueStatus {
     #[sea_orm(string_value = "VALIDATED")]
     Validated,
 }
+
+/// Where a version of a network's annual workplan stands (Spinal Services Clinical Network
+/// Specification §4.4 and §5.1: agreed by the board with every ICB of the footprint, signed off
+/// by the region).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum WorkplanStatus {
+    /// Being written by the network team; also where a returned plan goes back to.
+    #[sea_orm(string_value = "DRAFT")]
+    Draft,
+    /// The network board agreed it (the chair confirmed, citing the meeting).
+    #[sea_orm(string_value = "BOARD_AGREED")]
+    BoardAgreed,
+    /// Submitted by the clinical lead; the ICBs that must agree are frozen.
+    #[sea_orm(string_value = "SUBMITTED")]
+    Submitted,
+    /// Every ICB that must agree has; waiting for the lead region's sign-off.
+    #[sea_orm(string_value = "AGREED_BY_ICBS")]
+    AgreedByIcbs,
+    /// Signed off by the lead region: the plan in force.
+    #[sea_orm(string_value = "IN_DELIVERY")]
+    InDelivery,
+    /// A later version was signed off in its place.
+    #[sea_orm(string_value = "SUPERSEDED")]
+    Superseded,
+}
+
+/// The seven function headings of a network's work (Spinal Services Clinical Network
+/// Specification §4.3 "Network Functions").
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum NetworkFunction {
+    #[sea_orm(string_value = "SERVICE_DELIVERY")]
+    ServiceDelivery,
+    #[sea_orm(string_value = "RESOURCES")]
+    Resources,
+    #[sea_orm(string_value = "WORKFORCE")]
+    Workforce,
+    #[sea_orm(string_value = "QUALITY")]
+    Quality,
+    #[sea_orm(string_value = "COLLABORATION")]
+    Collaboration,
+    #[sea_orm(string_value = "TRANSFORMATION")]
+    Transformation,
+    #[sea_orm(string_value = "POPULATION_HEALTH")]
+    PopulationHealth,
+}
+
+/// A deliverable's delivery status in the NHS BRAG convention.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Brag {
+    /// Complete.
+    #[sea_orm(string_value = "BLUE")]
+    Blue,
+    /// On track.
+    #[sea_orm(string_value = "GREEN")]
+    Green,
+    /// At risk.
+    #[sea_orm(string_value = "AMBER")]
+    Amber,
+    /// Off track.
+    #[sea_orm(string_value = "RED")]
+    Red,
+}
+
+/// One step of a workplan's agreement chain, as recorded.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum WorkplanDecisionKind {
+    #[sea_orm(string_value = "BOARD_AGREED")]
+    BoardAgreed,
+    #[sea_orm(string_value = "SUBMITTED")]
+    Submitted,
+    #[sea_orm(string_value = "ICB_AGREED")]
+    IcbAgreed,
+    #[sea_orm(string_value = "ICB_RETURNED")]
+    IcbReturned,
+    #[sea_orm(string_value = "REGION_SIGNED_OFF")]
+    RegionSignedOff,
+    #[sea_orm(string_value = "REGION_RETURNED")]
+    RegionReturned,
+}
+
+/// Where a network's annual report stands (Spinal Services Clinical Network Specification §4.4:
+/// "The network board will publish an annual report").
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AnnualReportStatus {
+    #[sea_orm(string_value = "DRAFT")]
+    Draft,
+    #[sea_orm(string_value = "BOARD_APPROVED")]
+    BoardApproved,
+    #[sea_orm(string_value = "PUBLISHED")]
+    Published,
+}

@@ -1,6 +1,7 @@
 //! sea-orm entities: one module per table, nothing else. GraphQL output types wrap these models in
 //! the `graphql` crate; entities are never exposed directly.
 
+pub mod annual_report;
 pub mod audit_entry;
 pub mod bank_holiday;
 pub mod case;
@@ -26,3 +27,10 @@ pub mod provider_contact;
 pub mod recipient;
 pub mod reference_load;
 pub mod region;
+pub mod workplan;
+pub mod workplan_decision;
+pub mod workplan_deliverable;
+pub mod workplan_deliverable_indicator;
+pub mod workplan_deliverable_update;
+pub mod workplan_objective;
+pub mod workplan_progress_report;

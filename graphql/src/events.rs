@@ -33,6 +33,7 @@ pub enum Event {
     OrganisationChanged(OrganisationChange),
     CaseChanged(CaseChange),
     IndicatorValuesPublished(IndicatorPublication),
+    WorkplanChanged(WorkplanChange),
 }
 
 /// Which kind of reference row changed.
@@ -93,6 +94,58 @@ pub struct IndicatorPublication {
     pub last_period: chrono::NaiveDate,
     /// Values created or revised.
     pub values: usize,
+    pub at: DateTime<Utc>,
+}
+
+/// What happened to a network's workplan, its delivery or its annual report.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WorkplanChangeKind {
+    DraftCreated,
+    BoardAgreed,
+    Submitted,
+    IcbAgreed,
+    IcbReturned,
+    SignedOff,
+    RegionReturned,
+    NewVersion,
+    DeliverableAtRisk,
+    DeliverableOffTrack,
+    DeliverablePastDue,
+    ProgressReportSubmitted,
+    AnnualReportPublished,
+}
+
+impl WorkplanChangeKind {
+    /// What a member provider's roles hear of: the signed-off plan, its delivery and the
+    /// published report (they read only those); everything else is for those who reach the
+    /// network's governance.
+    pub fn for_members(self) -> bool {
+        matches!(
+            self,
+            WorkplanChangeKind::SignedOff
+                | WorkplanChangeKind::DeliverableAtRisk
+                | WorkplanChangeKind::DeliverableOffTrack
+                | WorkplanChangeKind::DeliverablePastDue
+                | WorkplanChangeKind::AnnualReportPublished
+        )
+    }
+}
+
+/// A change to a network's workplan or annual report. Names no person: who decided, and why,
+/// is on the plan's decisions and in the audit log.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WorkplanChange {
+    pub kind: WorkplanChangeKind,
+    pub network_code: String,
+    /// The calendar year the financial year starts in.
+    pub financial_year: i32,
+    pub workplan_id: Option<i32>,
+    pub version_no: Option<i32>,
+    pub status: Option<entities::enums::WorkplanStatus>,
+    pub icb_code: Option<String>,
+    pub deliverable_reference: Option<String>,
+    pub quarter: Option<i32>,
+    pub annual_report_id: Option<i32>,
     pub at: DateTime<Utc>,
 }
 

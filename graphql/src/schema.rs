@@ -6,16 +6,18 @@ use async_graphql::{MergedObject, MergedSubscription, Schema};
 use crate::mutation::{
     calendar::CalendarMutation, case::CaseMutation, indicator::IndicatorMutation,
     network::NetworkMutation, policy::PolicyMutation, provider::ProviderMutation,
+    workplan::WorkplanMutation,
 };
 use crate::query::{
     audit::AuditQuery, calendar::CalendarQuery, case::CaseQuery, icb::IcbQuery,
     indicator::IndicatorQuery, network::NetworkQuery, policy::PolicyQuery, provider::ProviderQuery,
-    region::RegionQuery, viewer::ViewerQuery,
+    region::RegionQuery, viewer::ViewerQuery, workplan::WorkplanQuery,
 };
 use crate::state::AppState;
 use crate::subscription::case::CaseSubscription;
 use crate::subscription::indicator::IndicatorSubscription;
 use crate::subscription::organisation::OrganisationSubscription;
+use crate::subscription::workplan::WorkplanSubscription;
 
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(
@@ -29,6 +31,7 @@ pub struct QueryRoot(
     PolicyQuery,
     CaseQuery,
     IndicatorQuery,
+    WorkplanQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -39,6 +42,7 @@ pub struct MutationRoot(
     PolicyMutation,
     CaseMutation,
     IndicatorMutation,
+    WorkplanMutation,
 );
 
 #[derive(MergedSubscription, Default)]
@@ -46,6 +50,7 @@ pub struct SubscriptionRoot(
     OrganisationSubscription,
     CaseSubscription,
     IndicatorSubscription,
+    WorkplanSubscription,
 );
 
 pub type PortalSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

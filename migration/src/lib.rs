@@ -15,6 +15,7 @@ mod m20261122_000005_make_audit_log_append_only;
 mod m20261122_000006_create_cases;
 mod m20261122_000007_create_indicators;
 mod m20261201_000001_cite_the_policy_by_title;
+mod m20261201_000002_create_workplans;
 pub mod reference;
 
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_create_cases::Migration),
             Box::new(m20261122_000007_create_indicators::Migration),
             Box::new(m20261201_000001_cite_the_policy_by_title::Migration),
+            Box::new(m20261201_000002_create_workplans::Migration),
         ]
     }
 }

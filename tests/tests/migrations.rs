@@ -37,9 +37,9 @@ async fn migrations_run_up_down_and_up_again(kind: Db) {
     let db = connect(&database.url).await;
     api::db::migrate_up(&db).await.unwrap();
     let status = api::db::migration_status(&db).await.unwrap();
-    assert_eq!(status.len(), 8);
+    assert_eq!(status.len(), 9);
     assert!(status.iter().all(|(_, applied)| *applied), "{status:?}");
-    api::db::migrate_down(&db, Some(8)).await.unwrap();
+    api::db::migrate_down(&db, Some(9)).await.unwrap();
     assert!(
         api::db::migration_status(&db)
             .await

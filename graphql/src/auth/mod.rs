@@ -22,6 +22,8 @@ pub enum Role {
     IcbCommissioner,
     NetworkManager,
     NetworkClinicalLead,
+    /// Chairs the network board (Spinal Services Clinical Network Specification §5.2).
+    NetworkChair,
     ProviderSubmitter,
     ProviderLeadClinician,
     ProviderCeo,
@@ -32,13 +34,14 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 13] = [
+    pub const ALL: [Role; 14] = [
         Role::NationalAdmin,
         Role::NationalViewer,
         Role::RegionalLead,
         Role::IcbCommissioner,
         Role::NetworkManager,
         Role::NetworkClinicalLead,
+        Role::NetworkChair,
         Role::ProviderSubmitter,
         Role::ProviderLeadClinician,
         Role::ProviderCeo,
@@ -59,7 +62,7 @@ impl Role {
             | Role::HqipAssociateDirector => &[All],
             Role::RegionalLead => &[Region],
             Role::IcbCommissioner => &[Icb],
-            Role::NetworkManager | Role::NetworkClinicalLead => &[Network],
+            Role::NetworkManager | Role::NetworkClinicalLead | Role::NetworkChair => &[Network],
             Role::ProviderSubmitter | Role::ProviderLeadClinician | Role::ProviderCeo => {
                 &[Provider]
             }
@@ -75,6 +78,7 @@ impl Role {
             Role::IcbCommissioner => "ICB_COMMISSIONER",
             Role::NetworkManager => "NETWORK_MANAGER",
             Role::NetworkClinicalLead => "NETWORK_CLINICAL_LEAD",
+            Role::NetworkChair => "NETWORK_CHAIR",
             Role::ProviderSubmitter => "PROVIDER_SUBMITTER",
             Role::ProviderLeadClinician => "PROVIDER_LEAD_CLINICIAN",
             Role::ProviderCeo => "PROVIDER_CEO",
@@ -160,6 +164,17 @@ pub struct Viewer {
 }
 
 impl Viewer {
+    /// The portal itself acting (its clock, its derivations), holding no grant: what it does
+    /// is recorded under this name.
+    pub fn portal(sub: &str, name: &str) -> Viewer {
+        Viewer {
+            sub: sub.to_owned(),
+            name: name.to_owned(),
+            email: None,
+            grants: Vec::new(),
+        }
+    }
+
     pub fn has_role(&self, role: Role) -> bool {
         self.grants.iter().any(|g| g.role == role)
     }

@@ -38,6 +38,10 @@ pub struct Scope {
     pub networks: BTreeSet<String>,
     pub icbs: BTreeSet<String>,
     pub providers: BTreeSet<String>,
+    /// Networks whose governance (workplans in every state, drafts of reports) the caller
+    /// reads: its team, footprint ICBs, regions led in or reaching into it, national roles and
+    /// scoped integrations. Member providers read only what is signed off or published.
+    pub governance: BTreeSet<String>,
     /// May read every provider's named contacts.
     pub contacts_everywhere: bool,
     /// Providers whose named contacts the caller may read.
@@ -163,6 +167,7 @@ impl Scope {
                             .map(|(n, _)| n.clone()),
                     );
                     scope.providers.extend(members_of(&networks));
+                    scope.governance.extend(networks.iter().cloned());
                     scope.networks.extend(networks);
                     scope.icbs.extend(icbs);
                 }
@@ -176,6 +181,7 @@ impl Scope {
                         .providers_from_stage_5
                         .extend(members.iter().cloned());
                     scope.providers.extend(members);
+                    scope.governance.extend(networks.iter().cloned());
                     scope.networks.extend(networks);
                     if map.icbs.iter().any(|(i, _)| i == icb) {
                         scope.icbs.extend(icbs);
@@ -200,6 +206,7 @@ impl Scope {
                             .filter(|(n, _)| n == network)
                             .map(|(_, i)| i.clone()),
                     );
+                    scope.governance.extend(networks.iter().cloned());
                     scope.networks.extend(networks);
                 }
                 // A provider reaches itself and its network.
@@ -220,6 +227,7 @@ impl Scope {
         }
         if scope.everything {
             scope.networks = map.networks.iter().map(|(n, _)| n.clone()).collect();
+            scope.governance = scope.networks.clone();
             scope.icbs = map.icbs.iter().map(|(i, _)| i.clone()).collect();
             scope.providers = map.memberships.iter().map(|(_, p)| p.clone()).collect();
         }

@@ -1,8 +1,10 @@
 //! GraphQL input types.
 
+pub mod annual_report;
 pub mod calendar;
 pub mod case;
 pub mod indicator;
 pub mod network;
 pub mod policy;
 pub mod provider;
+pub mod workplan;

@@ -18,6 +18,7 @@ use async_graphql_value::{ConstValue, Name, Value};
 
 use crate::pagination::DEFAULT_PAGE_SIZE;
 use crate::service::network::MAX_HUBS;
+use crate::service::workplan;
 
 /// The most items a list of each type holds, where nothing in the query says.
 const CEILINGS: &[(&str, u64)] = &[
@@ -35,6 +36,23 @@ const CEILINGS: &[(&str, u64)] = &[
     ("StageLimit", 7),
     ("CaseHistoryEntry", 60),
     ("Letter", 40),
+    // Workplans: a line per network; a plan's parts are capped when it is written.
+    ("WorkplanDashboardRow", 14),
+    ("Priority", workplan::MAX_PRIORITIES as u64),
+    ("WorkplanObjective", workplan::MAX_OBJECTIVES as u64),
+    ("Deliverable", workplan::MAX_DELIVERABLES as u64),
+    ("DeliverableSnapshot", workplan::MAX_DELIVERABLES as u64),
+    ("DeliveryLine", workplan::MAX_DELIVERABLES as u64),
+    (
+        "DeliverableIndicator",
+        workplan::MAX_INDICATORS_PER_DELIVERABLE as u64,
+    ),
+    (
+        "IndicatorSnapshot",
+        workplan::MAX_INDICATORS_PER_DELIVERABLE as u64,
+    ),
+    ("IcbAgreement", 20),
+    ("ProgressReport", 4),
 ];
 
 /// Lists bounded more tightly than their item type.

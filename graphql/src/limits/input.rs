@@ -57,6 +57,7 @@ pub const OTHER: TextClass = TextClass::line(200);
 /// Every text argument and input field of the schema, by name.
 pub const TEXT_CLASSES: &[(&str, TextClass)] = &[
     ("code", CODE),
+    ("financialYear", CODE),
     ("codes", CODE),
     ("entityType", CODE),
     ("group", CODE),
@@ -77,6 +78,7 @@ pub const TEXT_CLASSES: &[(&str, TextClass)] = &[
     ("label", NAME),
     ("leadName", NAME),
     ("name", NAME),
+    ("owner", NAME),
     ("ownerName", NAME),
     ("phone", NAME),
     ("title", NAME),
@@ -84,13 +86,23 @@ pub const TEXT_CLASSES: &[(&str, TextClass)] = &[
     ("email", EMAIL),
     ("leadEmail", EMAIL),
     ("url", URL),
+    ("activities", TEXT),
+    ("analyticalSupport", TEXT),
+    ("commentary", TEXT),
+    ("comments", TEXT),
+    ("committeeDecision", TEXT),
     ("description", TEXT),
+    ("expectedBenefits", TEXT),
+    ("meeting", TEXT),
+    ("narrative", TEXT),
     ("note", TEXT),
     ("rationale", TEXT),
     ("reason", TEXT),
     ("response", TEXT),
     ("statement", TEXT),
+    ("source", TEXT),
     ("summary", TEXT),
+    ("text", TEXT),
 ];
 
 pub fn text_class(name: &str) -> TextClass {

@@ -13,7 +13,9 @@ use entities::enums::Nation;
 use entities::{
     case_action, case_conflict, case_decision, case_event, case_stage, icb, icb_succession,
     indicator_value, mail_outbox, network, network_footprint, network_membership, provider,
-    provider_contact, region,
+    provider_contact, region, workplan_decision, workplan_deliverable,
+    workplan_deliverable_indicator, workplan_deliverable_update, workplan_objective,
+    workplan_progress_report,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -154,9 +156,9 @@ loader!(/// ICBs (all dates) of a region.
 loader!(/// A provider's named contacts. Personal data: callers check scope first.
     ContactsOfProvider: many provider_contact by ProviderOds (provider_ods) order [Role]);
 
-/// The children of one case, by case id.
-macro_rules! case_key {
-    ($(#[$doc:meta])* $name:ident, $entity:ident, $order:expr) => {
+/// The children of one row, by the parent's integer id: every child row of each key, in order.
+macro_rules! children {
+    ($(#[$doc:meta])* $name:ident, $entity:ident by $parent:ident ($field:ident), $order:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $name(pub i32);
@@ -168,26 +170,64 @@ macro_rules! case_key {
                 keys: Vec<Self>,
             ) -> AppResult<HashMap<Self, Self::Value>> {
                 let rows = $entity::Entity::find()
-                    .filter($entity::Column::CaseId.is_in(keys.iter().map(|k| k.0)))
+                    .filter($entity::Column::$parent.is_in(keys.iter().map(|k| k.0)))
                     .order_by_asc($order)
                     .all(db)
                     .await?;
-                Ok(grouped(rows, |m| $name(m.case_id)))
+                Ok(grouped(rows, |m| $name(m.$field)))
             }
         }
     };
 }
 
-case_key!(/// A case's history, oldest first.
-    HistoryOfCase, case_event, case_event::Column::Id);
-case_key!(/// The stage-5 decisions on a case.
-    DecisionsOfCase, case_decision, case_decision::Column::DeciderRole);
-case_key!(/// Conflicts of interest declared on a case.
-    ConflictsOfCase, case_conflict, case_conflict::Column::DeclaredAt);
-case_key!(/// Actions agreed on a case.
-    ActionsOfCase, case_action, case_action::Column::Id);
-case_key!(/// A case's correspondence, oldest first.
-    LettersOfCase, mail_outbox, mail_outbox::Column::Id);
+children!(/// A case's history, oldest first.
+    HistoryOfCase, case_event by CaseId (case_id), case_event::Column::Id);
+children!(/// The stage-5 decisions on a case.
+    DecisionsOfCase, case_decision by CaseId (case_id), case_decision::Column::DeciderRole);
+children!(/// Conflicts of interest declared on a case.
+    ConflictsOfCase, case_conflict by CaseId (case_id), case_conflict::Column::DeclaredAt);
+children!(/// Actions agreed on a case.
+    ActionsOfCase, case_action by CaseId (case_id), case_action::Column::Id);
+children!(/// A case's correspondence, oldest first.
+    LettersOfCase, mail_outbox by CaseId (case_id), mail_outbox::Column::Id);
+children!(/// A workplan version's objectives, in the plan's order.
+    ObjectivesOfWorkplan, workplan_objective by WorkplanId (workplan_id),
+    workplan_objective::Column::Position);
+children!(/// A workplan version's deliverables, in the plan's order.
+    DeliverablesOfWorkplan, workplan_deliverable by WorkplanId (workplan_id),
+    workplan_deliverable::Column::Id);
+children!(/// A workplan version's agreement chain, oldest first.
+    DecisionsOfWorkplan, workplan_decision by WorkplanId (workplan_id),
+    workplan_decision::Column::Id);
+children!(/// The progress reports on a workplan version, by quarter.
+    ProgressReportsOfWorkplan, workplan_progress_report by WorkplanId (workplan_id),
+    workplan_progress_report::Column::Quarter);
+children!(/// The indicators linked to a deliverable.
+    IndicatorsOfDeliverable, workplan_deliverable_indicator by DeliverableId (deliverable_id),
+    workplan_deliverable_indicator::Column::Id);
+children!(/// A deliverable's progress notes, oldest first.
+    UpdatesOfDeliverable, workplan_deliverable_update by DeliverableId (deliverable_id),
+    workplan_deliverable_update::Column::Id);
+
+/// Which ICBs are alive on a date and who succeeded whom, read once per wave whoever asks (the
+/// ICBs that must agree each workplan).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SuccessionsOn(pub chrono::NaiveDate);
+
+impl Batch for SuccessionsOn {
+    type Value = std::sync::Arc<crate::service::workplan::Successions>;
+    async fn load(
+        db: &DatabaseConnection,
+        keys: Vec<Self>,
+    ) -> AppResult<HashMap<Self, Self::Value>> {
+        let mut loaded = HashMap::new();
+        for key in keys {
+            let successions = crate::service::workplan::Successions::load(db, key.0).await?;
+            loaded.insert(key, std::sync::Arc::new(successions));
+        }
+        Ok(loaded)
+    }
+}
 
 /// The bank-holiday calendar, read once per wave whoever asks (days remaining on each case).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

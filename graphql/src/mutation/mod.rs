@@ -6,3 +6,4 @@ pub mod indicator;
 pub mod network;
 pub mod policy;
 pub mod provider;
+pub mod workplan;

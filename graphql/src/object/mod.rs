@@ -1,5 +1,6 @@
 //! GraphQL output types. Each wraps an entity model and exposes chosen fields only.
 
+pub mod annual_report;
 pub mod audit;
 pub mod calendar;
 pub mod case;
@@ -10,6 +11,7 @@ pub mod policy;
 pub mod provider;
 pub mod region;
 pub mod viewer;
+pub mod workplan;
 
 use async_graphql::Enum;
 

@@ -10,3 +10,4 @@ pub mod policy;
 pub mod provider;
 pub mod region;
 pub mod viewer;
+pub mod workplan;

@@ -23,6 +23,10 @@ pub enum Subject {
     Recipient,
     /// The indicator catalogue.
     Indicator,
+    /// A network's annual workplan, its deliverables and progress reports.
+    Workplan,
+    /// A network's annual report.
+    AnnualReport,
 }
 
 impl Subject {
@@ -36,6 +40,8 @@ impl Subject {
             Subject::BankHoliday => "BANK_HOLIDAY",
             Subject::Recipient => "RECIPIENT",
             Subject::Indicator => "INDICATOR",
+            Subject::Workplan => "WORKPLAN",
+            Subject::AnnualReport => "ANNUAL_REPORT",
         }
     }
 }

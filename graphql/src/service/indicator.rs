@@ -105,6 +105,13 @@ pub fn submit_refusal(
     organisation: &str,
     map: &OrgSnapshot,
 ) -> Option<String> {
+    if let Some(derivation) = &indicator.derivation {
+        return Some(format!(
+            "{} is derived by the portal, not typed in: {}",
+            indicator.code,
+            crate::service::workplan::derivation_source(derivation)
+        ));
+    }
     if viewer.has_role(Role::NationalAdmin) {
         return None;
     }

@@ -2,9 +2,11 @@
 //! the result.
 
 pub mod analysis;
+pub mod annual_report;
 pub mod audit;
 pub mod calendar;
 pub mod case;
+pub mod export;
 pub mod icb;
 pub mod indicator;
 pub mod network;
@@ -13,6 +15,7 @@ pub mod provider;
 pub mod region;
 pub mod submission;
 pub mod unit_of_work;
+pub mod workplan;
 
 use crate::error::{AppError, AppResult};
 

@@ -229,6 +229,24 @@ async fn write(
     reason: Option<&str>,
 ) -> AppResult<Outcome> {
     let mut work = UnitOfWork::begin(state).await?;
+    let outcome = write_in(&mut work, viewer, rows, origin, reason).await?;
+    work.commit().await?;
+    if let Some(batch) = outcome.batch_id {
+        tracing::info!(actor = %viewer.sub, batch, created = outcome.created, revised = outcome.revised, unchanged = outcome.unchanged, "indicator values published");
+    }
+    Ok(outcome)
+}
+
+/// Writes validated rows as one batch inside `work`: unchanged rows are left, changed ones
+/// revised. The portal's own derived values are written here too, in the unit of work of the
+/// change they derive from.
+pub(crate) async fn write_in(
+    work: &mut UnitOfWork<'_>,
+    viewer: &Viewer,
+    rows: Vec<Submitted>,
+    origin: &str,
+    reason: Option<&str>,
+) -> AppResult<Outcome> {
     let txn = work.db();
     if txn.get_database_backend() == DatabaseBackend::Postgres {
         txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({SUBMIT_LOCK_KEY})"))
@@ -384,8 +402,6 @@ async fn write(
     work.series_changed(published.organisations.iter().cloned());
     work.publish(Event::IndicatorValuesPublished(published))
         .await?;
-    work.commit().await?;
-    tracing::info!(actor = %viewer.sub, batch, created = outcome.created, revised = outcome.revised, unchanged = outcome.unchanged, "indicator values published");
     outcome.batch_id = Some(batch);
     Ok(outcome)
 }

@@ -3,3 +3,4 @@
 pub mod case;
 pub mod indicator;
 pub mod organisation;
+pub mod workplan;

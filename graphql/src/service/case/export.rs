@@ -19,12 +19,10 @@ pub struct Trail<'a> {
     pub people: bool,
 }
 
-/// One row per history entry, RFC 4180 quoting. A field a spreadsheet would run as a formula
-/// (starting `=`, `+`, `-`, `@`) is prefixed with `'`, so opening the export runs nothing.
+/// One row per history entry (`service::export::csv_table`: formula-like fields made inert).
 pub fn csv(history: &[case_event::Model], people: bool) -> AppResult<String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record([
+    crate::service::export::csv_table(
+        &[
             "at",
             "actor",
             "action",
@@ -32,38 +30,23 @@ pub fn csv(history: &[case_event::Model], people: bool) -> AppResult<String> {
             "to_stage",
             "rationale",
             "detail",
-        ])
-        .map_err(AppError::internal)?;
-    for h in history {
-        let fields = [
-            h.at.to_rfc3339(),
-            if people {
-                h.actor_name.clone()
-            } else {
-                String::new()
-            },
-            h.action.clone(),
-            h.from_stage.map(|s| s.to_string()).unwrap_or_default(),
-            h.to_stage.map(|s| s.to_string()).unwrap_or_default(),
-            h.rationale.clone().unwrap_or_default(),
-            h.detail.as_ref().map(Value::to_string).unwrap_or_default(),
-        ];
-        writer
-            .write_record(fields.iter().map(|f| inert(f)))
-            .map_err(AppError::internal)?;
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| AppError::internal(e.into_error()))?;
-    String::from_utf8(bytes).map_err(AppError::internal)
-}
-
-fn inert(field: &str) -> String {
-    if field.starts_with(['=', '+', '-', '@']) {
-        format!("'{field}")
-    } else {
-        field.to_owned()
-    }
+        ],
+        history.iter().map(|h| {
+            vec![
+                h.at.to_rfc3339(),
+                if people {
+                    h.actor_name.clone()
+                } else {
+                    String::new()
+                },
+                h.action.clone(),
+                h.from_stage.map(|s| s.to_string()).unwrap_or_default(),
+                h.to_stage.map(|s| s.to_string()).unwrap_or_default(),
+                h.rationale.clone().unwrap_or_default(),
+                h.detail.as_ref().map(Value::to_string).unwrap_or_default(),
+            ]
+        }),
+    )
 }
 
 /// The whole trail as pretty JSON.

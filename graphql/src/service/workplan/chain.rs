@@ -1,0 +1,697 @@
+//! The agreement chain of a workplan version (Spinal Services Clinical Network Specification
+//! §4.4: "The network board will agree an annual workplan with its commissioners"; §5.1: "A
+//! single network plan and deliverables should be agreed with all ICBs within the network's
+//! geography and signed off by the region"):
+//!
+//! | step | who | from | to |
+//! |---|---|---|---|
+//! | board agreement | the network's `NETWORK_CHAIR`, citing the meeting | DRAFT | BOARD_AGREED |
+//! | submission (freezes the ICBs that must agree) | the network's `NETWORK_CLINICAL_LEAD` | BOARD_AGREED | SUBMITTED |
+//! | an ICB agrees | `ICB_COMMISSIONER` of an ICB that must agree | SUBMITTED | SUBMITTED, AGREED_BY_ICBS after the last |
+//! | an ICB returns it (voids the agreements) | the same | SUBMITTED | DRAFT |
+//! | sign-off (the version in force is superseded) | `REGIONAL_LEAD` of the network's lead region | AGREED_BY_ICBS | IN_DELIVERY |
+//! | the region returns it | the same | AGREED_BY_ICBS | DRAFT |
+//! | a new version (in-year change) | the network team | IN_DELIVERY | a new DRAFT beside it |
+//!
+//! Each step is checked against the version the caller saw, recorded as a decision (who, when,
+//! what it rests on), audited and announced.
+
+use std::collections::BTreeSet;
+
+use entities::enums::{WorkplanDecisionKind, WorkplanStatus};
+use entities::{workplan, workplan_decision};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use super::content::{TEAM, require_network_role};
+use super::{FinancialYear, Successions, change, frozen_icbs, hold, record, status_label, title};
+use crate::auth::scope::Scope;
+use crate::auth::{GrantScope, Role, Viewer};
+use crate::error::{AppError, AppResult};
+use crate::events::WorkplanChangeKind;
+use crate::service::unit_of_work::{UnitOfWork, conflict_if_taken};
+use crate::state::AppState;
+
+fn wrong_status(plan: &workplan::Model, to_do: &str, needs: &str) -> AppError {
+    AppError::bad_input(format!(
+        "{} is {}: it cannot {to_do} until {needs}.",
+        title(plan),
+        status_label(plan.status)
+    ))
+}
+
+fn citation(text: &str, what: &str) -> AppResult<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(AppError::bad_input(format!(
+            "Cite the {what}; it is kept with the decision."
+        )));
+    }
+    Ok(text.to_owned())
+}
+
+async fn decide(
+    work: &UnitOfWork<'_>,
+    viewer: &Viewer,
+    plan: &workplan::Model,
+    round: i32,
+    kind: WorkplanDecisionKind,
+    icb: Option<&str>,
+    citation: Option<String>,
+    comments: Option<String>,
+) -> AppResult<()> {
+    workplan_decision::Entity::insert(workplan_decision::ActiveModel {
+        id: NotSet,
+        workplan_id: Set(plan.id),
+        round: Set(round),
+        kind: Set(kind),
+        icb_code: Set(icb.map(str::to_owned)),
+        citation: Set(citation),
+        comments: Set(comments),
+        decided_by_sub: Set(viewer.sub.clone()),
+        decided_by_name: Set(viewer.name.clone()),
+        decided_at: Set(work.now),
+    })
+    .exec(work.db())
+    .await
+    .map_err(|e| {
+        conflict_if_taken(e, || {
+            format!(
+                "{} already decided on {} in this submission.",
+                icb.unwrap_or("This ICB"),
+                title(plan)
+            )
+        })
+    })?;
+    Ok(())
+}
+
+/// Sets the plan's status (and anything else in `active`) and moves its version on.
+async fn set(
+    work: &UnitOfWork<'_>,
+    mut active: workplan::ActiveModel,
+) -> AppResult<workplan::Model> {
+    active.updated_at = Set(work.now);
+    Ok(workplan::Entity::update(active).exec(work.db()).await?)
+}
+
+/// The network board agreed the draft (the chair confirms, citing the meeting).
+pub async fn record_board_agreement(
+    state: &AppState,
+    viewer: &Viewer,
+    scope: &Scope,
+    id: i32,
+    expected_version: i32,
+    meeting: &str,
+) -> AppResult<workplan::Model> {
+    let meeting = citation(meeting, "board meeting that agreed the plan")?;
+    let mut work = UnitOfWork::begin(state).await?;
+    let plan = super::find_visible(work.db(), scope, id).await?;
+    require_network_role(
+        viewer,
+        &[Role::NetworkChair],
+        &plan.network_code,
+        "record its board's agreement of the workplan",
+    )?;
+    if plan.status != WorkplanStatus::Draft {
+        return Err(wrong_status(
+            &plan,
+            "be agreed by the board",
+            "it is a draft again",
+        ));
+    }
+    let plan = hold(&work, &plan, expected_version, true).await?;
+    decide(
+        &work,
+        viewer,
+        &plan,
+        plan.submission_round + 1,
+        WorkplanDecisionKind::BoardAgreed,
+        None,
+        Some(meeting.clone()),
+        None,
+    )
+    .await?;
+    let plan = set(
+        &work,
+        workplan::ActiveModel {
+            id: Set(plan.id),
+            status: Set(WorkplanStatus::BoardAgreed),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let event = change(&work, WorkplanChangeKind::BoardAgreed, &plan);
+    record(
+        &mut work,
+        viewer,
+        "WORKPLAN_BOARD_AGREED",
+        &plan,
+        event,
+        &meeting,
+    )
+    .await?;
+    work.commit().await?;
+    Ok(plan)
+}
+
+/// The clinical lead submits the board-agreed plan to the commissioners: the ICBs that must
+/// agree are frozen (the network's footprint today).
+pub async fn submit(
+    state: &AppState,
+    viewer: &Viewer,
+    scope: &Scope,
+    id: i32,
+    expected_version: i32,
+) -> AppResult<workplan::Model> {
+    let mut work = UnitOfWork::begin(state).await?;
+    let plan = super::find_visible(work.db(), scope, id).await?;
+    require_network_role(
+        viewer,
+        &[Role::NetworkClinicalLead],
+        &plan.network_code,
+        "submit its workplan",
+    )?;
+    if plan.status != WorkplanStatus::BoardAgreed {
+        return Err(wrong_status(
+            &plan,
+            "be submitted",
+            "its NETWORK_CHAIR has recorded the board's agreement",
+        ));
+    }
+    let map = state.org_map_on(work.today).await?;
+    let footprint: Vec<String> = map
+        .footprints
+        .iter()
+        .filter(|(n, _)| *n == plan.network_code)
+        .map(|(_, icb)| icb.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if footprint.is_empty() {
+        return Err(AppError::bad_input(format!(
+            "{} has no ICB in its footprint on {}; no commissioner could agree the plan. Ask a national administrator to correct the footprint.",
+            plan.network_code, work.today
+        )));
+    }
+    let plan = hold(&work, &plan, expected_version, true).await?;
+    let round = plan.submission_round + 1;
+    decide(
+        &work,
+        viewer,
+        &plan,
+        round,
+        WorkplanDecisionKind::Submitted,
+        None,
+        None,
+        None,
+    )
+    .await?;
+    let plan = set(
+        &work,
+        workplan::ActiveModel {
+            id: Set(plan.id),
+            status: Set(WorkplanStatus::Submitted),
+            submission_round: Set(round),
+            frozen_icbs: Set(serde_json::json!(footprint)),
+            frozen_on: Set(Some(work.today)),
+            returned_comments: Set(None),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let event = change(&work, WorkplanChangeKind::Submitted, &plan);
+    record(
+        &mut work,
+        viewer,
+        "WORKPLAN_SUBMITTED",
+        &plan,
+        event,
+        &format!("submitted to {}", footprint.join(", ")),
+    )
+    .await?;
+    work.commit().await?;
+    Ok(plan)
+}
+
+/// Checks the caller may decide for `icb` on a submitted plan, and that `icb` has not decided
+/// in this submission. Returns the ICBs that must agree and those that have.
+async fn icb_may_decide(
+    work: &UnitOfWork<'_>,
+    viewer: &Viewer,
+    plan: &workplan::Model,
+    icb: &str,
+) -> AppResult<(BTreeSet<String>, BTreeSet<String>)> {
+    if !viewer.holds(Role::IcbCommissioner, &GrantScope::Icb(icb.to_owned())) {
+        return Err(AppError::forbidden(format!(
+            "Only an ICB_COMMISSIONER of {icb} may decide on the plan for {icb}."
+        )));
+    }
+    if plan.status != WorkplanStatus::Submitted {
+        return Err(wrong_status(
+            plan,
+            "be agreed or returned by an ICB",
+            "it is submitted again",
+        ));
+    }
+    let decided = decisions_of_round(work, plan).await?;
+    if let Some(earlier) = decided.iter().find(|d| d.icb_code.as_deref() == Some(icb)) {
+        return Err(AppError::bad_input(format!(
+            "{icb} already {} {} in this submission, on {}.",
+            if earlier.kind == WorkplanDecisionKind::IcbAgreed {
+                "agreed"
+            } else {
+                "returned"
+            },
+            title(plan),
+            earlier.decided_at.date_naive()
+        )));
+    }
+    let agreed: BTreeSet<String> = decided
+        .iter()
+        .filter(|d| d.kind == WorkplanDecisionKind::IcbAgreed)
+        .filter_map(|d| d.icb_code.clone())
+        .collect();
+    let successions = Successions::load(work.db(), work.today).await?;
+    let required = successions.required(&frozen_icbs(plan), &agreed);
+    if !required.contains(icb) {
+        return Err(AppError::forbidden(format!(
+            "{icb} is not among the ICBs that must agree {} ({}).",
+            title(plan),
+            required.into_iter().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    Ok((required, agreed))
+}
+
+async fn decisions_of_round(
+    work: &UnitOfWork<'_>,
+    plan: &workplan::Model,
+) -> AppResult<Vec<workplan_decision::Model>> {
+    Ok(workplan_decision::Entity::find()
+        .filter(workplan_decision::Column::WorkplanId.eq(plan.id))
+        .filter(workplan_decision::Column::Round.eq(plan.submission_round))
+        .order_by_asc(workplan_decision::Column::Id)
+        .all(work.db())
+        .await?)
+}
+
+/// An ICB's commissioner agrees the submitted plan for that ICB, optionally citing a joint
+/// strategic commissioning committee decision (§4.4 "usually through the joint strategic
+/// commissioning committee"). The last agreement makes it AGREED_BY_ICBS.
+pub async fn agree_for_icb(
+    state: &AppState,
+    viewer: &Viewer,
+    scope: &Scope,
+    id: i32,
+    expected_version: i32,
+    icb: &str,
+    committee_decision: Option<&str>,
+) -> AppResult<workplan::Model> {
+    let icb = icb.trim();
+    let committee_decision = committee_decision
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned);
+    let mut work = UnitOfWork::begin(state).await?;
+    let plan = super::find_visible(work.db(), scope, id).await?;
+    icb_may_decide(&work, viewer, &plan, icb).await?;
+    // Waits for any other decision on this plan, then decides against what that committed.
+    let plan = hold(&work, &plan, expected_version, false).await?;
+    let (required, mut agreed) = icb_may_decide(&work, viewer, &plan, icb).await?;
+    decide(
+        &work,
+        viewer,
+        &plan,
+        plan.submission_round,
+        WorkplanDecisionKind::IcbAgreed,
+        Some(icb),
+        committee_decision.clone(),
+        None,
+    )
+    .await?;
+    agreed.insert(icb.to_owned());
+    let plan = if required.is_subset(&agreed) {
+        set(
+            &work,
+            workplan::ActiveModel {
+                id: Set(plan.id),
+                status: Set(WorkplanStatus::AgreedByIcbs),
+                version: Set(plan.version + 1),
+                ..Default::default()
+            },
+        )
+        .await?
+    } else {
+        plan
+    };
+    let mut event = change(&work, WorkplanChangeKind::IcbAgreed, &plan);
+    event.icb_code = Some(icb.to_owned());
+    let reason = committee_decision.unwrap_or_else(|| format!("agreed for {icb}"));
+    record(
+        &mut work,
+        viewer,
+        "WORKPLAN_AGREED_BY_ICB",
+        &plan,
+        event,
+        &reason,
+    )
+    .await?;
+    super::rederive(
+        &mut work,
+        &plan.network_code,
+        FinancialYear(plan.financial_year),
+    )
+    .await?;
+    work.commit().await?;
+    Ok(plan)
+}
+
+/// An ICB's commissioner returns the submitted plan with comments: the agreements of this
+/// submission are void and the plan is a draft again.
+pub async fn return_for_icb(
+    state: &AppState,
+    viewer: &Viewer,
+    scope: &Scope,
+    id: i32,
+    expected_version: i32,
+    icb: &str,
+    comments: &str,
+) -> AppResult<workplan::Model> {
+    let icb = icb.trim();
+    let comments = citation(comments, "reasons for returning the plan (comments)")?;
+    let mut work = UnitOfWork::begin(state).await?;
+    let plan = super::find_visible(work.db(), scope, id).await?;
+    icb_may_decide(&work, viewer, &plan, icb).await?;
+    let plan = hold(&work, &plan, expected_version, true).await?;
+    icb_may_decide(&work, viewer, &plan, icb).await?;
+    decide(
+        &work,
+        viewer,
+        &plan,
+        plan.submission_round,
+        WorkplanDecisionKind::IcbReturned,
+        Some(icb),
+        None,
+        Some(comments.clone()),
+    )
+    .await?;
+    let plan = set(
+        &work,
+        workplan::ActiveModel {
+            id: Set(plan.id),
+            status: Set(WorkplanStatus::Draft),
+            returned_comments: Set(Some(format!("{icb}: {comments}"))),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let mut event = change(&work, WorkplanChangeKind::IcbReturned, &plan);
+    event.icb_code = Some(icb.to_owned());
+    record(
+        &mut work,
+        viewer,
+        "WORKPLAN_RETURNED_BY_ICB",
+        &plan,
+        event,
+        &comments,
+    )
+    .await?;
+    work.commit().await?;
+    Ok(plan)
+}
+
+/// Refused unless the viewer is a regional lead of the network's lead region.
+fn require_lead_region(
+    viewer: &Viewer,
+    plan: &workplan::Model,
+    lead_region: &str,
+    to_do: &str,
+) -> AppResult<()> {
+    if viewer.holds(
+        Role::RegionalLead,
+        &GrantScope::Region(lead_region.to_owned()),
+    ) {
+        return Ok(());
+    }
+    Err(AppError::forbidden(format!(
+        "Only a REGIONAL_LEAD of {lead_region}, the lead region of {}, may {to_do} {}.",
+        plan.network_code,
+        title(plan)
+    )))
+}
+
+async fn lead_region_of(
+    state: &AppState,
+    work: &UnitOfWork<'_>,
+    network: &str,
+) -> AppResult<String> {
+    let map = state.org_map_on(work.today).await?;
+    map.networks
+        .iter()
+        .find(|(n, _)| n == network)
+        .map(|(_, r)| r.clone())
+        .ok_or_else(|| AppError::not_found("network", network))
+}
+
+/// The lead region signs off a plan every ICB agreed: it is in force, and the version it
+/// replaces is superseded; deliverables carried over keep their latest status.
+pub async fn sign_off(
+    state: &AppState,
+    viewer: &Viewer,
+    scope: &Scope,
+    id: i32,
+    expected_version: i32,
+    note: Option<&str>,
+) -> AppResult<workplan::Model> {
+    let mut work = UnitOfWork::begin(state).await?;
+    let plan = super::find_visible(work.db(), scope, id).await?;
+    let region = lead_region_of(state, &work, &plan.network_code).await?;
+    require_lead_region(viewer, &plan, &region, "sign off")?;
+    if plan.status != WorkplanStatus::AgreedByIcbs {
+        return Err(wrong_status(
+            &plan,
+            "be signed off",
+            "every ICB that must agree has agreed",
+        ));
+    }
+    let plan = hold(&work, &plan, expected_version, true).await?;
+    let note = note
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned);
+    decide(
+        &work,
+        viewer,
+        &plan,
+        plan.submission_round,
+        WorkplanDecisionKind::RegionSignedOff,
+        None,
+        note.clone(),
+        None,
+    )
+    .await?;
+    let in_force = workplan::Entity::find()
+        .filter(workplan::Column::NetworkCode.eq(plan.network_code.as_str()))
+        .filter(workplan::Column::FinancialYear.eq(plan.financial_year))
+        .filter(workplan::Column::Status.eq(WorkplanStatus::InDelivery))
+        .one(work.db())
+        .await?;
+    if let Some(old) = &in_force {
+        super::delivery::carry_statuses(&work, old, &plan).await?;
+        workplan::Entity::update_many()
+            .col_expr(
+                workplan::Column::Status,
+                Expr::value(WorkplanStatus::Superseded),
+            )
+            .col_expr(
+                workplan::Column::Version,
+                Expr::col(workplan::Column::Version).add(1),
+            )
+            .col_expr(workplan::Column::UpdatedAt, Expr::value(work.now))
+            .filter(workplan::Column::Id.eq(old.id))
+            .exec(work.db())
+            .await?;
+    }
+    let plan = set(
+        &work,
+        workplan::ActiveModel {
+            id: Set(plan.id),
+            status: Set(WorkplanStatus::InDelivery),
+            open_slot: Set(None),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let event = change(&work, WorkplanChangeKind::SignedOff, &plan);
+    let reason = note.unwrap_or_else(|| format!("signed off for {region}"));
+    record(
+        &mut work,
+        viewer,
+        "WORKPLAN_SIGNED_OFF",
+        &plan,
+        event,
+        &reason,
+    )
+    .await?;
+    super::rederive(
+        &mut work,
+        &plan.network_code,
+        FinancialYear(plan.financial_year),
+    )
+    .await?;
+    work.commit().await?;
+    Ok(plan)
+}
+
+/// The lead region returns a plan every ICB agreed: it is a draft again, and goes through the
+/// whole chain once more.
+pub async fn return_from_region(
+    state: &AppState,
+    viewer: &Viewer,
+    scope: &Scope,
+    id: i32,
+    expected_version: i32,
+    comments: &str,
+) -> AppResult<workplan::Model> {
+    let comments = citation(comments, "reasons for returning the plan (comments)")?;
+    let mut work = UnitOfWork::begin(state).await?;
+    let plan = super::find_visible(work.db(), scope, id).await?;
+    let region = lead_region_of(state, &work, &plan.network_code).await?;
+    require_lead_region(viewer, &plan, &region, "return")?;
+    if plan.status != WorkplanStatus::AgreedByIcbs {
+        return Err(wrong_status(
+            &plan,
+            "be returned by the region",
+            "every ICB that must agree has agreed",
+        ));
+    }
+    let plan = hold(&work, &plan, expected_version, true).await?;
+    decide(
+        &work,
+        viewer,
+        &plan,
+        plan.submission_round,
+        WorkplanDecisionKind::RegionReturned,
+        None,
+        None,
+        Some(comments.clone()),
+    )
+    .await?;
+    let plan = set(
+        &work,
+        workplan::ActiveModel {
+            id: Set(plan.id),
+            status: Set(WorkplanStatus::Draft),
+            returned_comments: Set(Some(format!("{region}: {comments}"))),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let event = change(&work, WorkplanChangeKind::RegionReturned, &plan);
+    record(
+        &mut work,
+        viewer,
+        "WORKPLAN_RETURNED_BY_REGION",
+        &plan,
+        event,
+        &comments,
+    )
+    .await?;
+    super::rederive(
+        &mut work,
+        &plan.network_code,
+        FinancialYear(plan.financial_year),
+    )
+    .await?;
+    work.commit().await?;
+    Ok(plan)
+}
+
+/// An in-year change: a new draft version copied from the plan in force, which stays in force
+/// until the new version is signed off.
+pub async fn start_version(
+    state: &AppState,
+    viewer: &Viewer,
+    scope: &Scope,
+    id: i32,
+    expected_version: i32,
+    reason: &str,
+) -> AppResult<workplan::Model> {
+    let reason = crate::service::require_reason(reason)?;
+    let mut work = UnitOfWork::begin(state).await?;
+    let current = super::find_visible(work.db(), scope, id).await?;
+    require_network_role(
+        viewer,
+        &TEAM,
+        &current.network_code,
+        "start a new version of its workplan",
+    )?;
+    if current.status != WorkplanStatus::InDelivery {
+        return Err(wrong_status(
+            &current,
+            "take a new version",
+            "it is signed off and in force",
+        ));
+    }
+    let current = hold(&work, &current, expected_version, false).await?;
+    let latest = workplan::Entity::find()
+        .filter(workplan::Column::NetworkCode.eq(current.network_code.as_str()))
+        .filter(workplan::Column::FinancialYear.eq(current.financial_year))
+        .order_by_desc(workplan::Column::VersionNo)
+        .one(work.db())
+        .await?
+        .unwrap_or_else(|| current.clone());
+    if latest.open_slot.is_some() {
+        return Err(AppError::conflict(format!(
+            "{} is already being prepared ({}); revise it instead of starting another.",
+            title(&latest),
+            status_label(latest.status)
+        )));
+    }
+    let (content, statuses) = super::content::read(work.db(), &current).await?;
+    let now = work.now;
+    let plan = workplan::Entity::insert(workplan::ActiveModel {
+        id: NotSet,
+        network_code: Set(current.network_code.clone()),
+        financial_year: Set(current.financial_year),
+        version_no: Set(latest.version_no + 1),
+        status: Set(WorkplanStatus::Draft),
+        open_slot: Set(Some(1)),
+        priorities: Set(current.priorities.clone()),
+        resources: Set(current.resources.clone()),
+        submission_round: Set(0),
+        frozen_icbs: Set(serde_json::json!([])),
+        frozen_on: Set(None),
+        returned_comments: Set(None),
+        supersedes_id: Set(Some(current.id)),
+        change_reason: Set(Some(reason.clone())),
+        created_by_sub: Set(viewer.sub.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    })
+    .exec_with_returning(work.db())
+    .await
+    .map_err(|e| {
+        conflict_if_taken(e, || {
+            format!(
+                "A new version of {} was started by someone else just now; reload it.",
+                title(&current)
+            )
+        })
+    })?;
+    super::content::write_rows(work.db(), &plan, &content, &statuses).await?;
+    let event = change(&work, WorkplanChangeKind::NewVersion, &plan);
+    record(
+        &mut work,
+        viewer,
+        "WORKPLAN_VERSION_STARTED",
+        &plan,
+        event,
+        &reason,
+    )
+    .await?;
+    work.commit().await?;
+    Ok(plan)
+}
