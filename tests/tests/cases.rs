@@ -10,6 +10,7 @@ use graphql::mail::outbox::{Dispatcher, MailSettings};
 use serde_json::{Value, json};
 
 use crate::on_both_databases;
+use crate::subscriptions::WsClient;
 use crate::support::smtp::SmtpSink;
 use crate::support::{self, Db, TestApp, error_codes};
 
@@ -1111,79 +1112,25 @@ async fn a_dispatcher_killed_mid_batch_sends_no_duplicate(app: TestApp) {
     running.abort();
 }
 
-/// The stock `graphql-ws` client (npm), subscribed to `caseChanged`.
-struct WsClient {
-    _child: tokio::process::Child,
-    lines: tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
-}
-
-impl WsClient {
-    async fn subscribe(app: &TestApp, token: &str) -> WsClient {
-        tokio::task::spawn_blocking(crate::http_audit::install_suite)
-            .await
-            .unwrap();
-        use tokio::io::AsyncBufReadExt;
-        let mut child = tokio::process::Command::new("node")
-            .arg(crate::http_audit::audit_dir().join("subscribe.mjs"))
-            .arg(app.graphql_url().replace("http://", "ws://"))
-            .arg(token)
-            .arg("subscription { caseChanged { kind reference providerOds fromStage toStage dueOn at } }")
-            .stdout(std::process::Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("node runs the graphql-ws client");
-        let stdout = child.stdout.take().unwrap();
-        let mut client = WsClient {
-            _child: child,
-            lines: tokio::io::BufReader::new(stdout).lines(),
-        };
-        let first = client
-            .line(Duration::from_secs(20))
-            .await
-            .expect("connected");
-        assert_eq!(first["type"], "connected", "{first}");
-        // Let the server register the subscription after the acknowledgement.
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        client
-    }
-
-    async fn line(&mut self, within: Duration) -> Option<Value> {
-        let line = tokio::time::timeout(within, self.lines.next_line())
-            .await
-            .ok()?
-            .unwrap()?;
-        Some(serde_json::from_str(&line).unwrap())
-    }
-
-    /// The case events received within `within`.
-    async fn events(&mut self, within: Duration) -> Vec<Value> {
-        let deadline = tokio::time::Instant::now() + within;
-        let mut events = Vec::new();
-        while let Some(line) = self
-            .line(deadline.saturating_duration_since(tokio::time::Instant::now()))
-            .await
-        {
-            assert_eq!(line["type"], "next", "{line}");
-            events.push(line["payload"]["data"]["caseChanged"].clone());
-        }
-        events
-    }
-}
+const CASE_CHANGED: &str =
+    "subscription { caseChanged { kind reference providerOds fromStage toStage dueOn at } }";
 
 on_both_databases!(case_events_reach_only_subscribers_in_scope);
 
 async fn case_events_reach_only_subscribers_in_scope(app: TestApp) {
     let people = People::new(&app);
     let (_, inside_icb, outside_icb) = around_english_provider(&app).await;
-    let mut registry = WsClient::subscribe(&app, &people.analyst).await;
+    let mut registry = WsClient::subscribe(&app, &people.analyst, CASE_CHANGED).await;
     let mut commissioner = WsClient::subscribe(
         &app,
         &app.token(&[&format!("ICB_COMMISSIONER:{inside_icb}")]),
+        CASE_CHANGED,
     )
     .await;
     let mut stranger = WsClient::subscribe(
         &app,
         &app.token(&[&format!("ICB_COMMISSIONER:{outside_icb}")]),
+        CASE_CHANGED,
     )
     .await;
     let case = to_stage_6(&app, &people, ENGLISH, false).await;
@@ -1225,6 +1172,7 @@ async fn an_event_on_one_instance_reaches_a_subscriber_on_another_exactly_once()
     let mut on_b = WsClient::subscribe(
         &b,
         &b.token_as("integration", "Integration", &["INTEGRATION"]),
+        CASE_CHANGED,
     )
     .await;
     let case = open(&a, &people, ENGLISH, 4).await;

@@ -19,3 +19,4 @@ mod reliability;
 mod schema_drift;
 mod statements;
 mod subscriptions;
+mod workplans;

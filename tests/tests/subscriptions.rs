@@ -149,3 +149,65 @@ async fn a_subscribe_before_connection_init_closes_with_4401(app: TestApp) {
     let frame = close.expect("a close code");
     assert_eq!(u16::from(frame.code), 4401, "{frame:?}");
 }
+
+/// The stock `graphql-ws` client (npm) in a child process, subscribed to one subscription
+/// field; each event it receives is a line of JSON.
+pub struct WsClient {
+    _child: tokio::process::Child,
+    lines: tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+}
+
+impl WsClient {
+    /// Subscribes with `token` to `query`, whose one field is `field`.
+    pub async fn subscribe(app: &TestApp, token: &str, query: &str) -> WsClient {
+        tokio::task::spawn_blocking(crate::http_audit::install_suite)
+            .await
+            .unwrap();
+        use tokio::io::AsyncBufReadExt;
+        let mut child = tokio::process::Command::new("node")
+            .arg(crate::http_audit::audit_dir().join("subscribe.mjs"))
+            .arg(app.graphql_url().replace("http://", "ws://"))
+            .arg(token)
+            .arg(query)
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("node runs the graphql-ws client");
+        let stdout = child.stdout.take().unwrap();
+        let mut client = WsClient {
+            _child: child,
+            lines: tokio::io::BufReader::new(stdout).lines(),
+        };
+        let first = client
+            .line(Duration::from_secs(20))
+            .await
+            .expect("connected");
+        assert_eq!(first["type"], "connected", "{first}");
+        // Let the server register the subscription after the acknowledgement.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        client
+    }
+
+    async fn line(&mut self, within: Duration) -> Option<Value> {
+        let line = tokio::time::timeout(within, self.lines.next_line())
+            .await
+            .ok()?
+            .unwrap()?;
+        Some(serde_json::from_str(&line).unwrap())
+    }
+
+    /// The events received within `within`: each the value of the subscribed field.
+    pub async fn events(&mut self, within: Duration) -> Vec<Value> {
+        let deadline = tokio::time::Instant::now() + within;
+        let mut events = Vec::new();
+        while let Some(line) = self
+            .line(deadline.saturating_duration_since(tokio::time::Instant::now()))
+            .await
+        {
+            assert_eq!(line["type"], "next", "{line}");
+            let data = line["payload"]["data"].as_object().expect("data");
+            events.push(data.values().next().cloned().expect("one field"));
+        }
+        events
+    }
+}

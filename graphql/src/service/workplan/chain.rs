@@ -13,8 +13,9 @@
 //! | the region returns it | the same | AGREED_BY_ICBS | DRAFT |
 //! | a new version (in-year change) | the network team | IN_DELIVERY | a new DRAFT beside it |
 //!
-//! Each step is checked against the version the caller saw, recorded as a decision (who, when,
-//! what it rests on), audited and announced.
+//! Each step checks the caller's role, then takes the plan at the version the caller saw (a
+//! stale view is a `CONFLICT`, whatever moved it), then checks the step starts from the plan's
+//! status; it is recorded as a decision (who, when, what it rests on), audited and announced.
 
 use std::collections::BTreeSet;
 
@@ -113,6 +114,7 @@ pub async fn record_board_agreement(
         &plan.network_code,
         "record its board's agreement of the workplan",
     )?;
+    let plan = hold(&work, &plan, expected_version, true).await?;
     if plan.status != WorkplanStatus::Draft {
         return Err(wrong_status(
             &plan,
@@ -120,7 +122,6 @@ pub async fn record_board_agreement(
             "it is a draft again",
         ));
     }
-    let plan = hold(&work, &plan, expected_version, true).await?;
     decide(
         &work,
         viewer,
@@ -172,6 +173,7 @@ pub async fn submit(
         &plan.network_code,
         "submit its workplan",
     )?;
+    let plan = hold(&work, &plan, expected_version, true).await?;
     if plan.status != WorkplanStatus::BoardAgreed {
         return Err(wrong_status(
             &plan,
@@ -194,7 +196,6 @@ pub async fn submit(
             plan.network_code, work.today
         )));
     }
-    let plan = hold(&work, &plan, expected_version, true).await?;
     let round = plan.submission_round + 1;
     decide(
         &work,
@@ -242,11 +243,7 @@ async fn icb_may_decide(
     plan: &workplan::Model,
     icb: &str,
 ) -> AppResult<(BTreeSet<String>, BTreeSet<String>)> {
-    if !viewer.holds(Role::IcbCommissioner, &GrantScope::Icb(icb.to_owned())) {
-        return Err(AppError::forbidden(format!(
-            "Only an ICB_COMMISSIONER of {icb} may decide on the plan for {icb}."
-        )));
-    }
+    require_commissioner(viewer, icb)?;
     if plan.status != WorkplanStatus::Submitted {
         return Err(wrong_status(
             plan,
@@ -284,6 +281,15 @@ async fn icb_may_decide(
     Ok((required, agreed))
 }
 
+fn require_commissioner(viewer: &Viewer, icb: &str) -> AppResult<()> {
+    if viewer.holds(Role::IcbCommissioner, &GrantScope::Icb(icb.to_owned())) {
+        return Ok(());
+    }
+    Err(AppError::forbidden(format!(
+        "Only an ICB_COMMISSIONER of {icb} may decide on the plan for {icb}."
+    )))
+}
+
 async fn decisions_of_round(
     work: &UnitOfWork<'_>,
     plan: &workplan::Model,
@@ -315,7 +321,7 @@ pub async fn agree_for_icb(
         .map(str::to_owned);
     let mut work = UnitOfWork::begin(state).await?;
     let plan = super::find_visible(work.db(), scope, id).await?;
-    icb_may_decide(&work, viewer, &plan, icb).await?;
+    require_commissioner(viewer, icb)?;
     // Waits for any other decision on this plan, then decides against what that committed.
     let plan = hold(&work, &plan, expected_version, false).await?;
     let (required, mut agreed) = icb_may_decide(&work, viewer, &plan, icb).await?;
@@ -382,7 +388,7 @@ pub async fn return_for_icb(
     let comments = citation(comments, "reasons for returning the plan (comments)")?;
     let mut work = UnitOfWork::begin(state).await?;
     let plan = super::find_visible(work.db(), scope, id).await?;
-    icb_may_decide(&work, viewer, &plan, icb).await?;
+    require_commissioner(viewer, icb)?;
     let plan = hold(&work, &plan, expected_version, true).await?;
     icb_may_decide(&work, viewer, &plan, icb).await?;
     decide(
@@ -468,6 +474,7 @@ pub async fn sign_off(
     let plan = super::find_visible(work.db(), scope, id).await?;
     let region = lead_region_of(state, &work, &plan.network_code).await?;
     require_lead_region(viewer, &plan, &region, "sign off")?;
+    let plan = hold(&work, &plan, expected_version, true).await?;
     if plan.status != WorkplanStatus::AgreedByIcbs {
         return Err(wrong_status(
             &plan,
@@ -475,7 +482,6 @@ pub async fn sign_off(
             "every ICB that must agree has agreed",
         ));
     }
-    let plan = hold(&work, &plan, expected_version, true).await?;
     let note = note
         .map(str::trim)
         .filter(|n| !n.is_empty())
@@ -559,6 +565,7 @@ pub async fn return_from_region(
     let plan = super::find_visible(work.db(), scope, id).await?;
     let region = lead_region_of(state, &work, &plan.network_code).await?;
     require_lead_region(viewer, &plan, &region, "return")?;
+    let plan = hold(&work, &plan, expected_version, true).await?;
     if plan.status != WorkplanStatus::AgreedByIcbs {
         return Err(wrong_status(
             &plan,
@@ -566,7 +573,6 @@ pub async fn return_from_region(
             "every ICB that must agree has agreed",
         ));
     }
-    let plan = hold(&work, &plan, expected_version, true).await?;
     decide(
         &work,
         viewer,
@@ -627,6 +633,7 @@ pub async fn start_version(
         &current.network_code,
         "start a new version of its workplan",
     )?;
+    let current = hold(&work, &current, expected_version, false).await?;
     if current.status != WorkplanStatus::InDelivery {
         return Err(wrong_status(
             &current,
@@ -634,7 +641,6 @@ pub async fn start_version(
             "it is signed off and in force",
         ));
     }
-    let current = hold(&work, &current, expected_version, false).await?;
     let latest = workplan::Entity::find()
         .filter(workplan::Column::NetworkCode.eq(current.network_code.as_str()))
         .filter(workplan::Column::FinancialYear.eq(current.financial_year))

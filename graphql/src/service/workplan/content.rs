@@ -286,6 +286,7 @@ pub async fn revise(
     let mut work = UnitOfWork::begin(state).await?;
     let plan = super::find_visible(work.db(), scope, id).await?;
     require_network_role(viewer, &TEAM, &plan.network_code, "revise its workplan")?;
+    let plan = hold(&work, &plan, expected_version, true).await?;
     if !matches!(
         plan.status,
         WorkplanStatus::Draft | WorkplanStatus::BoardAgreed
@@ -299,7 +300,6 @@ pub async fn revise(
     let year = FinancialYear(plan.financial_year);
     let catalogue = catalogue_for(work.db(), &plan.network_code).await?;
     let content = checked(content, year, &catalogue)?;
-    let plan = hold(&work, &plan, expected_version, true).await?;
     delete_rows(work.db(), plan.id).await?;
     write_rows(work.db(), &plan, &content, &HashMap::new()).await?;
     let plan = workplan::Entity::update(workplan::ActiveModel {
