@@ -18,6 +18,7 @@ on_both_databases!(
     every_operation_refuses_every_role_it_is_not_for_and_changes_nothing,
     delivery_progress_reports_the_dashboard_and_the_annual_report,
     workplan_events_reach_only_subscribers_in_scope,
+    the_dashboard_costs_the_same_statements_for_one_plan_and_for_two,
 );
 
 const PLAN: &str = "id status version versionNo inForce financialYear networkCode returnedComments
@@ -1020,4 +1021,40 @@ async fn workplan_events_reach_only_subscribers_in_scope(app: TestApp) {
         "a member hears of the signed-off plan only"
     );
     assert!(stranger.events(Duration::from_secs(1)).await.is_empty());
+}
+
+/// No N+1: the dashboard's statements depend on the query's depth, not on networks or
+/// deliverables (`cargo bench -p tests --bench workplans` measures 14 networks).
+async fn the_dashboard_costs_the_same_statements_for_one_plan_and_for_two(app: TestApp) {
+    const DASHBOARD: &str = "{ workplanDashboard(financialYear: \"2026/27\") { networkCode status icbsAgreed deliverables { amber } network { name } inForce { requiredAgreements { icbCode } deliverables { reference indicators { code } } progressReports { quarter } decisions { kind } } } }";
+    let token = app.token(&["NATIONAL_VIEWER"]);
+    let mut counts = Vec::new();
+    for (network, icbs, region) in [
+        ("SELK", &["QKK", "QKS"][..], "Y56"),
+        ("WESSEX", &["QRL", "QVV"][..], "Y59"),
+    ] {
+        in_force(&app, network, icbs, region).await;
+        app.query_with(&token, DASHBOARD, json!({})).await;
+        let before = app.statements();
+        assert!(
+            app.query_with(&token, DASHBOARD, json!({}))
+                .await
+                .get("errors")
+                .is_none()
+        );
+        counts.push(app.statements() - before);
+    }
+    eprintln!(
+        "SQL statements for the workplan dashboard on {:?}: {counts:?}",
+        app.kind()
+    );
+    assert_eq!(
+        counts[0], counts[1],
+        "the statement count grew with the plans"
+    );
+    assert!(
+        counts[0] <= 16,
+        "more statements than the depth explains: {}",
+        counts[0]
+    );
 }

@@ -26,8 +26,8 @@ use crate::state::AppState;
 /// Most objectives and deliverables in one plan, and indicators on one deliverable: a plan is a
 /// page of work, not a database.
 pub const MAX_OBJECTIVES: usize = 50;
-pub const MAX_DELIVERABLES: usize = 200;
-pub const MAX_INDICATORS_PER_DELIVERABLE: usize = 20;
+pub const MAX_DELIVERABLES: usize = 100;
+pub const MAX_INDICATORS_PER_DELIVERABLE: usize = 10;
 pub const MAX_PRIORITIES: usize = 50;
 
 /// The network team writes plans.
