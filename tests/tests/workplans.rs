@@ -212,6 +212,21 @@ async fn the_chain_across_two_regions_needs_every_icb_and_only_the_lead_region(a
             .contains("NETWORK_CHAIR"),
         "{early}"
     );
+    // The chair should not be the clinical lead (specification §5.2): one person holding both
+    // grants is refused.
+    let both = app.token_as(
+        "chair-and-lead",
+        "Chair And Lead",
+        &["NETWORK_CHAIR:SELK", "NETWORK_CLINICAL_LEAD:SELK"],
+    );
+    let body = app
+        .query_with(
+            &both,
+            "mutation($id: Int!, $v: Int!) { recordWorkplanBoardAgreement(id: $id, expectedVersion: $v, meeting: \"Board\") { status } }",
+            json!({ "id": plan["id"], "v": plan["version"] }),
+        )
+        .await;
+    assert_eq!(refused(&body), "FORBIDDEN");
     let plan = board(&app, "SELK", &plan).await;
     assert_eq!(plan["status"], "BOARD_AGREED");
     let plan = submit(&app, "SELK", &plan).await;
@@ -556,7 +571,7 @@ async fn a_return_voids_the_agreements_and_racing_steps_do_not_both_win(app: Tes
 /// Everyone but the one role a step is for is refused, with NOT_FOUND where the plan is out of
 /// their reach and FORBIDDEN where they see it, and the plan stays as it was.
 async fn every_operation_refuses_every_role_it_is_not_for_and_changes_nothing(app: TestApp) {
-    const EVERYONE: [&str; 14] = [
+    const EVERYONE: [&str; 15] = [
         "NETWORK_MANAGER:SELK",
         "NETWORK_CLINICAL_LEAD:SELK",
         "NETWORK_CHAIR:SELK",
@@ -571,6 +586,7 @@ async fn every_operation_refuses_every_role_it_is_not_for_and_changes_nothing(ap
         "NATIONAL_ADMIN",
         "NATIONAL_VIEWER",
         "INTEGRATION:network=SELK",
+        "HQIP_ASSOCIATE_DIRECTOR",
     ];
     // Who reads a plan in preparation: the network's governance.
     let governance = |g: &str| {
@@ -580,6 +596,7 @@ async fn every_operation_refuses_every_role_it_is_not_for_and_changes_nothing(ap
             "REGIONAL_LEAD:Y63",
             "PROVIDER_CEO:RJZ",
             "PROVIDER_CEO:RHM",
+            "HQIP_ASSOCIATE_DIRECTOR",
         ]
         .contains(&g)
     };
@@ -716,11 +733,10 @@ async fn every_operation_refuses_every_role_it_is_not_for_and_changes_nothing(ap
             json!({ "d": deliverable["id"], "v": deliverable["version"] }),
         )
         .await;
-        let expected = if governance(grant) || *grant == "PROVIDER_CEO:RJZ" {
-            "FORBIDDEN"
-        } else {
-            "NOT_FOUND"
-        };
+        // A member provider's CEO and HQIP read the signed-off plan, but may not act on it.
+        let reads_it =
+            governance(grant) || ["PROVIDER_CEO:RJZ", "HQIP_ASSOCIATE_DIRECTOR"].contains(grant);
+        let expected = if reads_it { "FORBIDDEN" } else { "NOT_FOUND" };
         assert_eq!(
             refused(&body),
             expected,
@@ -786,6 +802,29 @@ async fn delivery_progress_reports_the_dashboard_and_the_annual_report(app: Test
     };
     let q2 = ok(report_q(2).await);
     assert_eq!(q2["dueOn"], "2026-10-30");
+    // Reports are for the network's governance; a member provider reads the plan, not them.
+    let reports = |grant: &'static str| {
+        let (app, plan) = (&app, &plan);
+        async move {
+            ok(call(
+                app,
+                grant,
+                "query($id: Int!) { workplan(id: $id) { progressReports { quarter } } }",
+                json!({ "id": plan["id"] }),
+            )
+            .await)["progressReports"]
+                .as_array()
+                .unwrap()
+                .len()
+        }
+    };
+    assert_eq!(
+        (
+            reports("ICB_COMMISSIONER:QKS").await,
+            reports("PROVIDER_CEO:RJZ").await
+        ),
+        (1, 0)
+    );
     let snapshot = &q2["deliverables"][0];
     assert_eq!(snapshot["status"], "AMBER");
     assert_eq!(

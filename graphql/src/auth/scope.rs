@@ -132,6 +132,7 @@ impl Scope {
                 .map(|(_, p)| p.clone())
                 .collect()
         };
+        let mut governance_everywhere = false;
         for grant in &viewer.grants {
             let case_access = match grant.role {
                 Role::NationalAdmin
@@ -147,6 +148,8 @@ impl Scope {
             scope.cases.everywhere = scope.cases.everywhere.max(case_access);
             if NATIONAL_REACH.contains(&grant.role) || grant.scope == GrantScope::All {
                 scope.everything = true;
+                // HQIP's Associate Director reads cases, not networks' governance.
+                governance_everywhere |= grant.role != Role::HqipAssociateDirector;
                 continue;
             }
             match &grant.scope {
@@ -227,7 +230,9 @@ impl Scope {
         }
         if scope.everything {
             scope.networks = map.networks.iter().map(|(n, _)| n.clone()).collect();
-            scope.governance = scope.networks.clone();
+            if governance_everywhere {
+                scope.governance = scope.networks.clone();
+            }
             scope.icbs = map.icbs.iter().map(|(i, _)| i.clone()).collect();
             scope.providers = map.memberships.iter().map(|(_, p)| p.clone()).collect();
         }

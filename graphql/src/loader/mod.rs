@@ -209,23 +209,22 @@ children!(/// A deliverable's progress notes, oldest first.
     UpdatesOfDeliverable, workplan_deliverable_update by DeliverableId (deliverable_id),
     workplan_deliverable_update::Column::Id);
 
-/// Which ICBs are alive on a date and who succeeded whom, read once per wave whoever asks (the
-/// ICBs that must agree each workplan).
+/// Every ICB succession on record, by predecessor, read once per wave whoever asks (the ICBs
+/// that must agree each workplan).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct SuccessionsOn(pub chrono::NaiveDate);
+pub struct EverySuccession;
 
-impl Batch for SuccessionsOn {
-    type Value = std::sync::Arc<crate::service::workplan::Successions>;
+impl Batch for EverySuccession {
+    type Value = std::sync::Arc<std::collections::BTreeMap<String, Vec<String>>>;
     async fn load(
         db: &DatabaseConnection,
-        keys: Vec<Self>,
+        _keys: Vec<Self>,
     ) -> AppResult<HashMap<Self, Self::Value>> {
-        let mut loaded = HashMap::new();
-        for key in keys {
-            let successions = crate::service::workplan::Successions::load(db, key.0).await?;
-            loaded.insert(key, std::sync::Arc::new(successions));
-        }
-        Ok(loaded)
+        let successors = crate::service::workplan::Successions::successors(db).await?;
+        Ok(HashMap::from([(
+            EverySuccession,
+            std::sync::Arc::new(successors),
+        )]))
     }
 }
 

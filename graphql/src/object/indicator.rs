@@ -100,9 +100,9 @@ pub struct Indicator {
     pub level: IndicatorLevel,
     pub funnel_method: Option<FunnelMethod>,
     pub spc: SpcSettings,
-    /// What the portal will derive the value from (an agreed workplan, a QI initiative in it, an
-    /// annual report with a financial statement) once it holds that data; until then the network
-    /// attests the value like every other generic indicator.
+    /// What the portal derives the value from (`WORKPLAN_AGREED`, `WORKPLAN_QI_INITIATIVE`,
+    /// `ANNUAL_REPORT_WITH_FINANCES`): it writes those values itself from the network's
+    /// workplans and annual report, and refuses typed ones.
     pub derivation: Option<String>,
     /// The network that defined a local indicator.
     pub network_code: Option<String>,

@@ -9,11 +9,11 @@ use entities::{
 };
 
 use super::network::Network;
-use crate::context::{loaders, state};
+use crate::context::{loaders, scope, state};
 use crate::events::{WorkplanChange, WorkplanChangeKind};
 use crate::loader::{
-    DecisionsOfWorkplan, DeliverablesOfWorkplan, IndicatorsOfDeliverable, NetworkByCode,
-    ObjectivesOfWorkplan, ProgressReportsOfWorkplan, SuccessionsOn, UpdatesOfDeliverable,
+    DecisionsOfWorkplan, DeliverablesOfWorkplan, EverySuccession, IndicatorsOfDeliverable,
+    NetworkByCode, ObjectivesOfWorkplan, ProgressReportsOfWorkplan, UpdatesOfDeliverable,
 };
 use crate::scalar::Date;
 use crate::service::workplan::{self as service, FinancialYear, ProgressSnapshot};
@@ -157,18 +157,16 @@ impl Workplan {
         if self.0.submission_round == 0 {
             return Ok(Vec::new());
         }
-        let today = state(ctx)?.clock.today();
+        let map = state(ctx)?.org_map_today().await?;
         let loaders = loaders(ctx)?;
-        let successions = loaders
-            .load_one(SuccessionsOn(today))
-            .await?
-            .unwrap_or_default();
+        let successors = loaders.load_one(EverySuccession).await?.unwrap_or_default();
+        let successions = service::Successions::new(&map, (*successors).clone());
         let decisions = loaders
             .load_one(DecisionsOfWorkplan(self.0.id))
             .await?
             .unwrap_or_default();
         Ok(
-            service::required_agreements(&self.0, &decisions, &successions)
+            service::required_agreements(&self.0, &decisions, &successions)?
                 .into_iter()
                 .map(IcbAgreement)
                 .collect(),
@@ -206,7 +204,13 @@ impl Workplan {
     async fn change_reason(&self) -> Option<&str> {
         self.0.change_reason.as_deref()
     }
+    /// The quarterly reports on this version; for those who reach the network's governance
+    /// (member providers read the signed-off plan, not its reports).
     async fn progress_reports(&self, ctx: &Context<'_>) -> Result<Vec<ProgressReport>> {
+        let scope = scope(ctx).await?;
+        if service::reach(&scope, &self.0.network_code) != Some(service::Reach::Governance) {
+            return Ok(Vec::new());
+        }
         let rows = loaders(ctx)?
             .load_one(ProgressReportsOfWorkplan(self.0.id))
             .await?

@@ -52,7 +52,8 @@ impl WorkplanQuery {
         let year = FinancialYear::parse(&financial_year)?;
         let scope = scope(ctx).await?;
         let state = state(ctx)?;
-        let dashboard = workplan::dashboard(&state.db, &scope, year, state.clock.today()).await?;
+        let map = state.org_map_today().await?;
+        let dashboard = workplan::dashboard(&state.db, &scope, &map, year).await?;
         Ok(dashboard
             .rows
             .into_iter()

@@ -22,16 +22,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::auth::scope::Scope;
-use crate::auth::{GrantScope, Role, Viewer};
+use crate::auth::{Role, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::events::{Event, WorkplanChange, WorkplanChangeKind};
 use crate::service::analysis::{MEDIANS_DO_NOT_COMBINE, combine, protect};
 use crate::service::audit::{Change, Subject};
 use crate::service::unit_of_work::{UnitOfWork, conflict_if_taken};
-use crate::service::workplan::FinancialYear;
+use crate::service::workplan::{FinancialYear, TEAM, require_network_role};
 use crate::state::AppState;
 
-const TEAM: [Role; 2] = [Role::NetworkManager, Role::NetworkClinicalLead];
 /// Most lines in each part of a financial statement.
 const MAX_LINES: usize = 100;
 
@@ -190,18 +189,6 @@ pub async fn list(
         .await?)
 }
 
-fn require_role(viewer: &Viewer, roles: &[Role], network: &str, to_do: &str) -> AppResult<()> {
-    let scope = GrantScope::Network(network.to_owned());
-    if roles.iter().any(|r| viewer.holds(*r, &scope)) {
-        return Ok(());
-    }
-    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-    Err(AppError::forbidden(format!(
-        "Only {network}'s {} may {to_do}.",
-        names.join(" or ")
-    )))
-}
-
 fn title(report: &annual_report::Model) -> String {
     format!(
         "{}'s annual report for {}",
@@ -289,7 +276,7 @@ pub async fn draft(
     if !scope.governance.contains(network) {
         return Err(AppError::not_found("network", network));
     }
-    require_role(viewer, &TEAM, network, "draft its annual report")?;
+    require_network_role(viewer, &TEAM, network, "draft its annual report")?;
     let mut work = UnitOfWork::begin(state).await?;
     if work.today <= year.last_day() {
         return Err(AppError::bad_input(format!(
@@ -387,7 +374,7 @@ pub async fn revise(
         .transpose()?;
     let mut work = UnitOfWork::begin(state).await?;
     let report = find_visible(work.db(), scope, id).await?;
-    require_role(
+    require_network_role(
         viewer,
         &TEAM,
         &report.network_code,
@@ -471,7 +458,7 @@ pub async fn approve(
     }
     let mut work = UnitOfWork::begin(state).await?;
     let report = find_visible(work.db(), scope, id).await?;
-    require_role(
+    require_network_role(
         viewer,
         &[Role::NetworkChair],
         &report.network_code,
@@ -518,7 +505,7 @@ pub async fn publish(
 ) -> AppResult<annual_report::Model> {
     let mut work = UnitOfWork::begin(state).await?;
     let report = find_visible(work.db(), scope, id).await?;
-    require_role(
+    require_network_role(
         viewer,
         &TEAM,
         &report.network_code,

@@ -41,11 +41,11 @@ fn wrong_status(plan: &workplan::Model, to_do: &str, needs: &str) -> AppError {
     ))
 }
 
-fn citation(text: &str, what: &str) -> AppResult<String> {
+fn required_text(text: &str, what: &str) -> AppResult<String> {
     let text = text.trim();
     if text.is_empty() {
         return Err(AppError::bad_input(format!(
-            "Cite the {what}; it is kept with the decision."
+            "{what}; it is kept with the decision."
         )));
     }
     Ok(text.to_owned())
@@ -87,7 +87,7 @@ async fn decide(
     Ok(())
 }
 
-/// Sets the plan's status (and anything else in `active`) and moves its version on.
+/// Writes the plan's status (and anything else in `active`); `hold` moved its version already.
 async fn set(
     work: &UnitOfWork<'_>,
     mut active: workplan::ActiveModel,
@@ -105,7 +105,7 @@ pub async fn record_board_agreement(
     expected_version: i32,
     meeting: &str,
 ) -> AppResult<workplan::Model> {
-    let meeting = citation(meeting, "board meeting that agreed the plan")?;
+    let meeting = required_text(meeting, "Cite the board meeting that agreed the plan")?;
     let mut work = UnitOfWork::begin(state).await?;
     let plan = super::find_visible(work.db(), scope, id).await?;
     require_network_role(
@@ -114,6 +114,18 @@ pub async fn record_board_agreement(
         &plan.network_code,
         "record its board's agreement of the workplan",
     )?;
+    // "The chair should not be the network clinical lead" (Spinal Services Clinical Network
+    // Specification §5.2): one person holding both grants does not confirm the board's
+    // agreement of a plan they will submit.
+    if viewer.holds(
+        Role::NetworkClinicalLead,
+        &GrantScope::Network(plan.network_code.clone()),
+    ) {
+        return Err(AppError::forbidden(format!(
+            "You also hold NETWORK_CLINICAL_LEAD for {}; the chair should not be the network clinical lead, so another chair records the board's agreement.",
+            plan.network_code
+        )));
+    }
     let plan = hold(&work, &plan, expected_version, true).await?;
     if plan.status != WorkplanStatus::Draft {
         return Err(wrong_status(
@@ -235,15 +247,52 @@ pub async fn submit(
     Ok(plan)
 }
 
-/// Checks the caller may decide for `icb` on a submitted plan, and that `icb` has not decided
-/// in this submission. Returns the ICBs that must agree and those that have.
+/// Where the current submission stands: its decisions, the ICBs that agreed, and those that
+/// must (as at today).
+struct Round {
+    decided: Vec<workplan_decision::Model>,
+    agreed: BTreeSet<String>,
+    required: BTreeSet<String>,
+}
+
+impl Round {
+    async fn of(
+        state: &AppState,
+        work: &UnitOfWork<'_>,
+        plan: &workplan::Model,
+    ) -> AppResult<Round> {
+        let decided = decisions_of_round(work, plan).await?;
+        let agreed: BTreeSet<String> = decided
+            .iter()
+            .filter(|d| d.kind == WorkplanDecisionKind::IcbAgreed)
+            .filter_map(|d| d.icb_code.clone())
+            .collect();
+        let map = state.org_map_on(work.today).await?;
+        let required = Successions::load(work.db(), &map).await?.required(
+            &plan.network_code,
+            &frozen_icbs(plan)?,
+            &agreed,
+        );
+        Ok(Round {
+            decided,
+            agreed,
+            required,
+        })
+    }
+
+    fn settled(&self) -> bool {
+        self.required.is_subset(&self.agreed)
+    }
+}
+
+/// Checks that `icb` may decide on the submitted plan: it must agree, and has not decided in
+/// this submission. (The caller checked the role.)
 async fn icb_may_decide(
+    state: &AppState,
     work: &UnitOfWork<'_>,
-    viewer: &Viewer,
     plan: &workplan::Model,
     icb: &str,
-) -> AppResult<(BTreeSet<String>, BTreeSet<String>)> {
-    require_commissioner(viewer, icb)?;
+) -> AppResult<Round> {
     if plan.status != WorkplanStatus::Submitted {
         return Err(wrong_status(
             plan,
@@ -251,8 +300,12 @@ async fn icb_may_decide(
             "it is submitted again",
         ));
     }
-    let decided = decisions_of_round(work, plan).await?;
-    if let Some(earlier) = decided.iter().find(|d| d.icb_code.as_deref() == Some(icb)) {
+    let round = Round::of(state, work, plan).await?;
+    if let Some(earlier) = round
+        .decided
+        .iter()
+        .find(|d| d.icb_code.as_deref() == Some(icb))
+    {
         return Err(AppError::bad_input(format!(
             "{icb} already {} {} in this submission, on {}.",
             if earlier.kind == WorkplanDecisionKind::IcbAgreed {
@@ -264,21 +317,19 @@ async fn icb_may_decide(
             earlier.decided_at.date_naive()
         )));
     }
-    let agreed: BTreeSet<String> = decided
-        .iter()
-        .filter(|d| d.kind == WorkplanDecisionKind::IcbAgreed)
-        .filter_map(|d| d.icb_code.clone())
-        .collect();
-    let successions = Successions::load(work.db(), work.today).await?;
-    let required = successions.required(&frozen_icbs(plan), &agreed);
-    if !required.contains(icb) {
+    if !round.required.contains(icb) {
         return Err(AppError::forbidden(format!(
             "{icb} is not among the ICBs that must agree {} ({}).",
             title(plan),
-            required.into_iter().collect::<Vec<_>>().join(", ")
+            round
+                .required
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     }
-    Ok((required, agreed))
+    Ok(round)
 }
 
 fn require_commissioner(viewer: &Viewer, icb: &str) -> AppResult<()> {
@@ -324,7 +375,7 @@ pub async fn agree_for_icb(
     require_commissioner(viewer, icb)?;
     // Waits for any other decision on this plan, then decides against what that committed.
     let plan = hold(&work, &plan, expected_version, false).await?;
-    let (required, mut agreed) = icb_may_decide(&work, viewer, &plan, icb).await?;
+    let mut round = icb_may_decide(state, &work, &plan, icb).await?;
     decide(
         &work,
         viewer,
@@ -336,8 +387,9 @@ pub async fn agree_for_icb(
         None,
     )
     .await?;
-    agreed.insert(icb.to_owned());
-    let plan = if required.is_subset(&agreed) {
+    round.agreed.insert(icb.to_owned());
+    let last = round.settled();
+    let plan = if last {
         set(
             &work,
             workplan::ActiveModel {
@@ -363,12 +415,14 @@ pub async fn agree_for_icb(
         &reason,
     )
     .await?;
-    super::rederive(
-        &mut work,
-        &plan.network_code,
-        FinancialYear(plan.financial_year),
-    )
-    .await?;
+    if last {
+        super::rederive(
+            &mut work,
+            &plan.network_code,
+            FinancialYear(plan.financial_year),
+        )
+        .await?;
+    }
     work.commit().await?;
     Ok(plan)
 }
@@ -385,12 +439,12 @@ pub async fn return_for_icb(
     comments: &str,
 ) -> AppResult<workplan::Model> {
     let icb = icb.trim();
-    let comments = citation(comments, "reasons for returning the plan (comments)")?;
+    let comments = required_text(comments, "Say why the plan is returned (comments)")?;
     let mut work = UnitOfWork::begin(state).await?;
     let plan = super::find_visible(work.db(), scope, id).await?;
     require_commissioner(viewer, icb)?;
     let plan = hold(&work, &plan, expected_version, true).await?;
-    icb_may_decide(&work, viewer, &plan, icb).await?;
+    icb_may_decide(state, &work, &plan, icb).await?;
     decide(
         &work,
         viewer,
@@ -475,7 +529,12 @@ pub async fn sign_off(
     let region = lead_region_of(state, &work, &plan.network_code).await?;
     require_lead_region(viewer, &plan, &region, "sign off")?;
     let plan = hold(&work, &plan, expected_version, true).await?;
-    if plan.status != WorkplanStatus::AgreedByIcbs {
+    // A plan whose last required ICB dropped out (it closed and its successor had agreed, or it
+    // left the footprint) is agreed by all even though no agreement moved it on.
+    let settled = plan.status == WorkplanStatus::AgreedByIcbs
+        || (plan.status == WorkplanStatus::Submitted
+            && Round::of(state, &work, &plan).await?.settled());
+    if !settled {
         return Err(wrong_status(
             &plan,
             "be signed off",
@@ -504,7 +563,8 @@ pub async fn sign_off(
         .one(work.db())
         .await?;
     if let Some(old) = &in_force {
-        super::delivery::carry_statuses(&work, old, &plan).await?;
+        // Superseding first takes the old plan's row, so progress recorded on it either
+        // committed before (and is carried over) or finds it no longer in force.
         workplan::Entity::update_many()
             .col_expr(
                 workplan::Column::Status,
@@ -518,6 +578,7 @@ pub async fn sign_off(
             .filter(workplan::Column::Id.eq(old.id))
             .exec(work.db())
             .await?;
+        super::delivery::carry_statuses(&work, old, &plan).await?;
     }
     let plan = set(
         &work,
@@ -560,13 +621,16 @@ pub async fn return_from_region(
     expected_version: i32,
     comments: &str,
 ) -> AppResult<workplan::Model> {
-    let comments = citation(comments, "reasons for returning the plan (comments)")?;
+    let comments = required_text(comments, "Say why the plan is returned (comments)")?;
     let mut work = UnitOfWork::begin(state).await?;
     let plan = super::find_visible(work.db(), scope, id).await?;
     let region = lead_region_of(state, &work, &plan.network_code).await?;
     require_lead_region(viewer, &plan, &region, "return")?;
     let plan = hold(&work, &plan, expected_version, true).await?;
-    if plan.status != WorkplanStatus::AgreedByIcbs {
+    let settled = plan.status == WorkplanStatus::AgreedByIcbs
+        || (plan.status == WorkplanStatus::Submitted
+            && Round::of(state, &work, &plan).await?.settled());
+    if !settled {
         return Err(wrong_status(
             &plan,
             "be returned by the region",

@@ -31,7 +31,7 @@ pub const MAX_INDICATORS_PER_DELIVERABLE: usize = 10;
 pub const MAX_PRIORITIES: usize = 50;
 
 /// The network team writes plans.
-pub(super) const TEAM: [Role; 2] = [Role::NetworkManager, Role::NetworkClinicalLead];
+pub(crate) const TEAM: [Role; 2] = [Role::NetworkManager, Role::NetworkClinicalLead];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -169,7 +169,7 @@ pub fn completeness(
 }
 
 /// Refused unless the viewer holds one of `roles` for `network`.
-pub(super) fn require_network_role(
+pub(crate) fn require_network_role(
     viewer: &Viewer,
     roles: &[Role],
     network: &str,
@@ -287,6 +287,7 @@ pub async fn revise(
     let plan = super::find_visible(work.db(), scope, id).await?;
     require_network_role(viewer, &TEAM, &plan.network_code, "revise its workplan")?;
     let plan = hold(&work, &plan, expected_version, true).await?;
+    let board_agreed = plan.status == WorkplanStatus::BoardAgreed;
     if !matches!(
         plan.status,
         WorkplanStatus::Draft | WorkplanStatus::BoardAgreed
@@ -319,7 +320,11 @@ pub async fn revise(
             key: &title(&plan),
             before: None,
             after: Some(serde_json::json!({ "workplanId": plan.id, "version": plan.version })),
-            reason: "draft revised",
+            reason: if board_agreed {
+                "draft revised after the board agreed it: the board's agreement no longer stands"
+            } else {
+                "draft revised"
+            },
         },
     )
     .await?;

@@ -14,7 +14,7 @@ use entities::{
     indicator, indicator_value, workplan, workplan_deliverable, workplan_deliverable_indicator,
     workplan_deliverable_update, workplan_progress_report,
 };
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
@@ -82,7 +82,15 @@ pub async fn record_progress(
         &plan.network_code,
         "record progress on its workplan",
     )?;
-    if plan.status != WorkplanStatus::InDelivery {
+    // Takes the plan's row while it is in force: a sign-off of its successor waits, or has
+    // superseded it already and this is refused.
+    let in_force = workplan::Entity::update_many()
+        .col_expr(workplan::Column::UpdatedAt, Expr::value(work.now))
+        .filter(workplan::Column::Id.eq(plan.id))
+        .filter(workplan::Column::Status.eq(WorkplanStatus::InDelivery))
+        .exec(work.db())
+        .await?;
+    if in_force.rows_affected != 1 {
         return Err(AppError::bad_input(format!(
             "{} is not the plan in force; progress is recorded on the signed-off plan.",
             title(&plan)
@@ -153,27 +161,35 @@ pub async fn record_progress(
 }
 
 /// A new version takes over from the one in force: its deliverables with the same reference
-/// take the latest status recorded on the old ones.
+/// take the latest status recorded on the old ones, and whether the clock announced them past
+/// due (so it does not announce them again). Their progress notes stay on the old version.
 pub(super) async fn carry_statuses(
     work: &UnitOfWork<'_>,
     old: &workplan::Model,
     new: &workplan::Model,
 ) -> AppResult<()> {
-    let old_status: HashMap<String, Brag> = workplan_deliverable::Entity::find()
+    let before: HashMap<String, (Brag, bool)> = workplan_deliverable::Entity::find()
         .filter(workplan_deliverable::Column::WorkplanId.eq(old.id))
         .all(work.db())
         .await?
         .into_iter()
-        .map(|d| (d.reference, d.status))
+        .map(|d| (d.reference, (d.status, d.past_due_flagged)))
         .collect();
     for d in workplan_deliverable::Entity::find()
         .filter(workplan_deliverable::Column::WorkplanId.eq(new.id))
         .all(work.db())
         .await?
     {
-        if let Some(status) = old_status.get(&d.reference).filter(|s| **s != d.status) {
+        if let Some((status, flagged)) = before
+            .get(&d.reference)
+            .filter(|(s, f)| (*s, *f) != (d.status, d.past_due_flagged))
+        {
             workplan_deliverable::Entity::update_many()
                 .col_expr(workplan_deliverable::Column::Status, Expr::value(*status))
+                .col_expr(
+                    workplan_deliverable::Column::PastDueFlagged,
+                    Expr::value(*flagged),
+                )
                 .filter(workplan_deliverable::Column::Id.eq(d.id))
                 .exec(work.db())
                 .await?;
@@ -244,7 +260,8 @@ async fn snapshot(
         .into_iter()
         .map(|i| (i.code.clone(), i))
         .collect();
-    let map = state.org_map_on(work.today).await?;
+    // The members on the quarter's last day.
+    let map = state.org_map_on(as_at).await?;
     let mut organisations: Vec<String> = map
         .memberships
         .iter()
@@ -411,7 +428,13 @@ pub struct TickReport {
 pub async fn tick(state: &AppState) -> AppResult<TickReport> {
     let mut work = UnitOfWork::begin(state).await?;
     let today = work.today;
+    let in_force = Query::select()
+        .column(workplan::Column::Id)
+        .from(workplan::Entity)
+        .and_where(workplan::Column::Status.eq(WorkplanStatus::InDelivery))
+        .to_owned();
     let due = workplan_deliverable::Entity::find()
+        .filter(workplan_deliverable::Column::WorkplanId.in_subquery(in_force))
         .filter(workplan_deliverable::Column::PastDueFlagged.eq(false))
         .filter(workplan_deliverable::Column::DueOn.lt(today))
         .filter(workplan_deliverable::Column::Status.ne(Brag::Blue))

@@ -29,7 +29,7 @@ pub const ANNUAL_REPORT_WITH_FINANCES: &str = "ANNUAL_REPORT_WITH_FINANCES";
 pub fn derivation_source(derivation: &str) -> &'static str {
     match derivation {
         WORKPLAN_AGREED => {
-            "it is 1 once every ICB of the footprint has agreed the network's workplan for the year (agreeWorkplanForIcb)."
+            "it is 1 once every ICB that must agree the network's workplan for the year (the footprint frozen at submission, a closed ICB's successors in its place) has agreed it (agreeWorkplanForIcb), before the region's sign-off."
         }
         WORKPLAN_QI_INITIATIVE => {
             "it is 1 when the agreed version of the year's workplan has a quality-improvement deliverable."

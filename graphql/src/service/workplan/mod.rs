@@ -24,6 +24,7 @@ pub use content::{
     MAX_INDICATORS_PER_DELIVERABLE, MAX_OBJECTIVES, MAX_PRIORITIES, ObjectivePlan, Priority,
     PriorityLevel, Resources, completeness, draft, priorities, resources, revise,
 };
+pub(crate) use content::{TEAM, require_network_role};
 pub use delivery::{
     DeliverableSnapshot, IndicatorSnapshot, ProgressSnapshot, TickReport, past_due,
     record_progress, report_due_on, submit_progress_report, tick,
@@ -39,13 +40,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
 use entities::enums::WorkplanStatus;
-use entities::{icb, icb_succession, workplan};
+use entities::{icb_succession, workplan};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::events::{Event, WorkplanChange, WorkplanChangeKind};
+use crate::org_map::OrgSnapshot;
 use crate::service::audit::{Change, Subject};
 use crate::service::unit_of_work::UnitOfWork;
 
@@ -90,7 +92,8 @@ impl FinancialYear {
         NaiveDate::from_ymd_opt(self.0 + 1, 3, 31).unwrap_or(NaiveDate::MAX)
     }
 
-    /// The last day of quarter 1-4 (June, September, December, March).
+    /// The last day of quarter 1-4 (June, September, December, March); callers check the
+    /// quarter, and anything past 3 is the fourth.
     pub fn quarter_end(self, quarter: i32) -> NaiveDate {
         let (year, month, day) = match quarter {
             1 => (self.0, 6, 30),
@@ -117,31 +120,39 @@ pub fn title(plan: &workplan::Model) -> String {
 }
 
 /// The ICB codes frozen at submission.
-pub fn frozen_icbs(plan: &workplan::Model) -> Vec<String> {
-    serde_json::from_value(plan.frozen_icbs.clone()).unwrap_or_default()
+pub fn frozen_icbs(plan: &workplan::Model) -> AppResult<Vec<String>> {
+    serde_json::from_value(plan.frozen_icbs.clone()).map_err(AppError::internal)
 }
 
-/// Who is alive on a date and who succeeded whom: enough to say which ICBs must agree.
+/// Who is alive on a date, which ICBs each network serves then, and who succeeded whom: enough
+/// to say which ICBs must agree a plan.
 #[derive(Debug, Default, Clone)]
 pub struct Successions {
     pub alive: BTreeSet<String>,
+    /// Each network's footprint on the date.
+    pub footprints: BTreeMap<String, BTreeSet<String>>,
     pub successors: BTreeMap<String, Vec<String>>,
 }
 
 impl Successions {
-    /// Two statements, whatever the number of plans.
-    pub async fn load(db: &impl ConnectionTrait, on: NaiveDate) -> AppResult<Self> {
-        let alive = icb::Entity::find()
-            .filter(crate::dated::in_force_on(
-                icb::Column::ValidFrom,
-                icb::Column::ValidTo,
-                on,
-            ))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|i| i.code)
-            .collect();
+    /// From the organisation map of a date and every succession on record.
+    pub fn new(map: &OrgSnapshot, successors: BTreeMap<String, Vec<String>>) -> Self {
+        let mut footprints: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (network, icb) in &map.footprints {
+            footprints
+                .entry(network.clone())
+                .or_default()
+                .insert(icb.clone());
+        }
+        Successions {
+            alive: map.icbs.iter().map(|(icb, _)| icb.clone()).collect(),
+            footprints,
+            successors,
+        }
+    }
+
+    /// Every succession on record, by predecessor: one statement.
+    pub async fn successors(db: &impl ConnectionTrait) -> AppResult<BTreeMap<String, Vec<String>>> {
         let mut successors: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for s in icb_succession::Entity::find().all(db).await? {
             successors
@@ -149,13 +160,28 @@ impl Successions {
                 .or_default()
                 .push(s.successor_code);
         }
-        Ok(Successions { alive, successors })
+        Ok(successors)
     }
 
-    /// The ICBs that must agree: each frozen ICB that agreed or is still alive, and in place of
-    /// one that closed before agreeing, its successors alive today (followed through further
-    /// closures). Specification §5.1: "agreed with all ICBs within the network's geography".
-    pub fn required(&self, frozen: &[String], agreed: &BTreeSet<String>) -> BTreeSet<String> {
+    /// One statement beside the (cached) map of the date.
+    pub async fn load(db: &impl ConnectionTrait, map: &OrgSnapshot) -> AppResult<Self> {
+        Ok(Successions::new(map, Self::successors(db).await?))
+    }
+
+    /// The ICBs that must agree `network`'s plan (specification §5.1: "agreed with all ICBs
+    /// within the network's geography"): each frozen ICB that agreed, or that is alive and still
+    /// in the footprint; in place of one that closed before agreeing, its successors, by the same
+    /// rule (followed through further closures). An ICB that left the footprint, or a successor
+    /// outside it, no longer serves the network's population and drops out. A closed ICB with no
+    /// successor on record stays, so the gap shows instead of silently passing.
+    pub fn required(
+        &self,
+        network: &str,
+        frozen: &[String],
+        agreed: &BTreeSet<String>,
+    ) -> BTreeSet<String> {
+        let empty = BTreeSet::new();
+        let footprint = self.footprints.get(network).unwrap_or(&empty);
         let mut required = BTreeSet::new();
         let mut seen = BTreeSet::new();
         let mut pending: Vec<String> = frozen.to_vec();
@@ -163,16 +189,18 @@ impl Successions {
             if !seen.insert(icb.clone()) {
                 continue;
             }
-            if agreed.contains(&icb) || self.alive.contains(&icb) {
+            if agreed.contains(&icb) {
                 required.insert(icb);
-                continue;
-            }
-            match self.successors.get(&icb) {
-                Some(next) if !next.is_empty() => pending.extend(next.iter().cloned()),
-                // Closed with no successor on record: it still stands in the list, so the gap
-                // shows instead of silently passing.
-                _ => {
+            } else if self.alive.contains(&icb) {
+                if footprint.contains(&icb) {
                     required.insert(icb);
+                }
+            } else {
+                match self.successors.get(&icb) {
+                    Some(next) if !next.is_empty() => pending.extend(next.iter().cloned()),
+                    _ => {
+                        required.insert(icb);
+                    }
                 }
             }
         }
@@ -317,10 +345,14 @@ mod tests {
     }
 
     #[test]
-    fn a_closed_icb_that_had_not_agreed_is_replaced_by_its_successors() {
+    fn a_closed_icb_that_had_not_agreed_is_replaced_by_its_successors_in_the_footprint() {
         let s = |v: &[&str]| v.iter().map(|c| c.to_string()).collect::<BTreeSet<_>>();
         let successions = Successions {
             alive: s(&["QWE", "S9B9J", "S0E4D", "QRL"]),
+            footprints: BTreeMap::from([
+                ("SWLSS".to_owned(), s(&["QWE", "S9B9J"])),
+                ("TV".to_owned(), s(&["S0E4D"])),
+            ]),
             successors: BTreeMap::from([
                 ("QXU".to_owned(), vec!["S9B9J".to_owned()]),
                 ("QNX".to_owned(), vec!["S9B9J".to_owned()]),
@@ -331,19 +363,28 @@ mod tests {
             ]),
         };
         let frozen = ["QWE", "QXU", "QNX"].map(String::from);
-        assert_eq!(successions.required(&frozen, &s(&[])), s(&["QWE", "S9B9J"]));
+        assert_eq!(
+            successions.required("SWLSS", &frozen, &s(&[])),
+            s(&["QWE", "S9B9J"])
+        );
         // One that agreed before it closed keeps its agreement.
         assert_eq!(
-            successions.required(&frozen, &s(&["QXU"])),
+            successions.required("SWLSS", &frozen, &s(&["QXU"])),
             s(&["QWE", "QXU", "S9B9J"])
         );
+        // Frimley's population went to three ICBs; only Thames Valley serves this network.
         assert_eq!(
-            successions.required(&["QNQ".to_owned()], &s(&[])),
-            s(&["S0E4D", "S9B9J", "QRL"])
+            successions.required("TV", &["QNQ".to_owned()], &s(&[])),
+            s(&["S0E4D"])
+        );
+        // An ICB still alive but no longer in the footprint drops out.
+        assert_eq!(
+            successions.required("TV", &["QRL".to_owned()], &s(&[])),
+            s(&[])
         );
         // Closed with no successor: it stays, so the gap shows.
         assert_eq!(
-            successions.required(&["QZZ".to_owned()], &s(&[])),
+            successions.required("SWLSS", &["QZZ".to_owned()], &s(&[])),
             s(&["QZZ"])
         );
     }

@@ -5,7 +5,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
 use entities::enums::{Brag, WorkplanDecisionKind, WorkplanStatus};
 use entities::{workplan, workplan_decision, workplan_deliverable, workplan_progress_report};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -14,6 +13,7 @@ use super::delivery::{past_due, reports_overdue};
 use super::{FinancialYear, Successions, frozen_icbs};
 use crate::auth::scope::Scope;
 use crate::error::{AppError, AppResult};
+use crate::org_map::OrgSnapshot;
 
 /// How far a caller reaches into a network's plans.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,12 +111,21 @@ pub struct IcbAgreement {
     pub decision: Option<workplan_decision::Model>,
 }
 
-/// The ICBs that must agree `plan` in its current submission, with what each decided.
+/// The ICBs that must agree `plan` in its current submission, with what each decided; none
+/// while it is a draft (a return voided the last submission's agreements).
 pub fn required_agreements(
     plan: &workplan::Model,
     decisions: &[workplan_decision::Model],
     successions: &Successions,
-) -> Vec<IcbAgreement> {
+) -> AppResult<Vec<IcbAgreement>> {
+    if plan.submission_round == 0
+        || matches!(
+            plan.status,
+            WorkplanStatus::Draft | WorkplanStatus::BoardAgreed
+        )
+    {
+        return Ok(Vec::new());
+    }
     let current: Vec<&workplan_decision::Model> = decisions
         .iter()
         .filter(|d| d.round == plan.submission_round && d.icb_code.is_some())
@@ -126,8 +135,8 @@ pub fn required_agreements(
         .filter(|d| d.kind == WorkplanDecisionKind::IcbAgreed)
         .filter_map(|d| d.icb_code.clone())
         .collect();
-    successions
-        .required(&frozen_icbs(plan), &agreed)
+    Ok(successions
+        .required(&plan.network_code, &frozen_icbs(plan)?, &agreed)
         .into_iter()
         .map(|icb| IcbAgreement {
             decision: current
@@ -136,7 +145,7 @@ pub fn required_agreements(
                 .map(|d| (*d).clone()),
             icb_code: icb,
         })
-        .collect()
+        .collect())
 }
 
 /// One network's line on the dashboard.
@@ -163,14 +172,15 @@ pub struct Dashboard {
 }
 
 /// For every network whose governance the caller reaches: the year's plan status, agreements,
-/// deliverables by BRAG and what is overdue. Six statements, whatever the number of networks,
-/// plans or deliverables.
+/// deliverables by BRAG and what is overdue, as at the map's date. Five statements, whatever
+/// the number of networks, plans or deliverables.
 pub async fn dashboard(
     db: &impl ConnectionTrait,
     scope: &Scope,
+    map: &OrgSnapshot,
     year: FinancialYear,
-    today: NaiveDate,
 ) -> AppResult<Dashboard> {
+    let today = map.date;
     let networks: Vec<&String> = scope.governance.iter().collect();
     if networks.is_empty() {
         return Ok(Dashboard {
@@ -212,69 +222,63 @@ pub async fn dashboard(
         .filter(workplan_progress_report::Column::FinancialYear.eq(year.0))
         .all(db)
         .await?;
-    let successions = Successions::load(db, today).await?;
-    let rows = networks
-        .iter()
-        .map(|network| {
-            let network = network.as_str();
-            let in_force = in_force.get(network).map(|p| (*p).clone());
-            let open = open.get(network).map(|p| (*p).clone());
-            let shown = in_force.as_ref().or(open.as_ref());
-            let mut by_status = BTreeMap::new();
-            let mut deliverables_past_due = 0;
-            for d in deliverables
-                .iter()
-                .filter(|d| shown.is_some_and(|p| p.id == d.workplan_id))
-            {
-                *by_status.entry(d.status).or_insert(0) += 1;
-                if past_due(d, today) {
-                    deliverables_past_due += 1;
-                }
+    let successions = Successions::load(db, map).await?;
+    let mut rows = Vec::with_capacity(networks.len());
+    for network in networks {
+        let network = network.as_str();
+        let in_force = in_force.get(network).map(|p| (*p).clone());
+        let open = open.get(network).map(|p| (*p).clone());
+        let shown = in_force.as_ref().or(open.as_ref());
+        let mut by_status = BTreeMap::new();
+        let mut deliverables_past_due = 0;
+        for d in deliverables
+            .iter()
+            .filter(|d| shown.is_some_and(|p| p.id == d.workplan_id))
+        {
+            *by_status.entry(d.status).or_insert(0) += 1;
+            if past_due(d, today) {
+                deliverables_past_due += 1;
             }
-            let (icbs_required, icbs_agreed) = match &open {
-                Some(plan)
-                    if plan.submission_round > 0
-                        && plan.status != WorkplanStatus::Draft
-                        && plan.status != WorkplanStatus::BoardAgreed =>
-                {
-                    let mine: Vec<workplan_decision::Model> = decisions
-                        .iter()
-                        .filter(|d| d.workplan_id == plan.id)
-                        .cloned()
-                        .collect();
-                    let agreements = required_agreements(plan, &mine, &successions);
-                    let agreed = agreements
-                        .iter()
-                        .filter(|a| {
-                            a.decision
-                                .as_ref()
-                                .is_some_and(|d| d.kind == WorkplanDecisionKind::IcbAgreed)
-                        })
-                        .count();
-                    (agreements.len(), agreed)
-                }
-                _ => (0, 0),
-            };
-            let submitted: BTreeSet<i32> = reported
-                .iter()
-                .filter(|r| r.network_code == network)
-                .map(|r| r.quarter)
-                .collect();
-            DashboardRow {
-                network_code: network.to_owned(),
-                progress_reports_overdue: if in_force.is_some() {
-                    reports_overdue(year, &submitted, today)
-                } else {
-                    Vec::new()
-                },
-                in_force,
-                open,
-                icbs_required,
-                icbs_agreed,
-                by_status,
-                deliverables_past_due,
+        }
+        let (icbs_required, icbs_agreed) = match &open {
+            Some(plan) => {
+                let mine: Vec<workplan_decision::Model> = decisions
+                    .iter()
+                    .filter(|d| d.workplan_id == plan.id)
+                    .cloned()
+                    .collect();
+                let agreements = required_agreements(plan, &mine, &successions)?;
+                let agreed = agreements
+                    .iter()
+                    .filter(|a| {
+                        a.decision
+                            .as_ref()
+                            .is_some_and(|d| d.kind == WorkplanDecisionKind::IcbAgreed)
+                    })
+                    .count();
+                (agreements.len(), agreed)
             }
-        })
-        .collect();
+            None => (0, 0),
+        };
+        let submitted: BTreeSet<i32> = reported
+            .iter()
+            .filter(|r| r.network_code == network)
+            .map(|r| r.quarter)
+            .collect();
+        rows.push(DashboardRow {
+            network_code: network.to_owned(),
+            progress_reports_overdue: if in_force.is_some() {
+                reports_overdue(year, &submitted, today)
+            } else {
+                Vec::new()
+            },
+            in_force,
+            open,
+            icbs_required,
+            icbs_agreed,
+            by_status,
+            deliverables_past_due,
+        });
+    }
     Ok(Dashboard { year, rows })
 }
