@@ -119,6 +119,15 @@ async fn reports_for(app: &TestApp, network: &Value) {
     }
 }
 
+/// Scalars in a JSON document.
+fn leaves(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => items.iter().map(leaves).sum(),
+        Value::Object(fields) => fields.values().map(leaves).sum(),
+        _ => 1,
+    }
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[index.min(sorted.len() - 1)]
@@ -216,6 +225,14 @@ async fn main() {
     println!(
         "dashboard statements: 1 network's plan {with_one}, {} networks' plans {with_all}",
         networks.len()
+    );
+    let answer = app
+        .query_with(&app.token(&["NATIONAL_VIEWER"]), DASHBOARD, json!({}))
+        .await;
+    println!(
+        "dashboard answer: {} bytes, {} leaves",
+        answer.to_string().len(),
+        leaves(&answer)
     );
     let app = Arc::new(app);
     run(&app, 1, seconds).await;

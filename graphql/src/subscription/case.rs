@@ -1,7 +1,7 @@
 use async_graphql::{Context, Result, Subscription};
 use futures_util::Stream;
-use tokio::sync::broadcast::error::RecvError;
 
+use super::stream_of;
 use crate::context::scope;
 use crate::context::state;
 use crate::context::viewer;
@@ -20,26 +20,15 @@ impl CaseSubscription {
         viewer(ctx)?;
         let reach = scope(ctx).await?.cases.clone();
         let events = state(ctx)?.events.subscribe();
-        Ok(futures_util::stream::unfold(
-            (events, reach),
-            |(mut events, reach)| async move {
-                loop {
-                    match events.recv().await {
-                        Ok(Event::CaseChanged(change))
-                            if reach
-                                .access(change.provider_ods.as_deref(), change.reached_stage)
-                                .is_some() =>
-                        {
-                            return Some((CaseEvent(change), (events, reach)));
-                        }
-                        Ok(_) => {}
-                        Err(RecvError::Lagged(missed)) => {
-                            tracing::warn!(missed, "a subscriber fell behind and missed events")
-                        }
-                        Err(RecvError::Closed) => return None,
-                    }
-                }
-            },
-        ))
+        Ok(stream_of(events, move |event| match event {
+            Event::CaseChanged(change)
+                if reach
+                    .access(change.provider_ods.as_deref(), change.reached_stage)
+                    .is_some() =>
+            {
+                Some(CaseEvent(change))
+            }
+            _ => None,
+        }))
     }
 }

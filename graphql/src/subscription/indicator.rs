@@ -1,7 +1,7 @@
 use async_graphql::{Context, Result, Subscription};
 use futures_util::Stream;
-use tokio::sync::broadcast::error::RecvError;
 
+use super::stream_of;
 use crate::context::scope;
 use crate::context::state;
 use crate::context::viewer;
@@ -22,37 +22,19 @@ impl IndicatorSubscription {
         viewer(ctx)?;
         let scope = scope(ctx).await?;
         let events = state(ctx)?.events.subscribe();
-        Ok(futures_util::stream::unfold(
-            (events, scope),
-            |(mut events, scope)| async move {
-                loop {
-                    match events.recv().await {
-                        Ok(Event::IndicatorValuesPublished(published)) => {
-                            let visible: Vec<String> = published
-                                .organisations
-                                .iter()
-                                .filter(|o| {
-                                    scope.everything
-                                        || scope.providers.contains(*o)
-                                        || scope.networks.contains(*o)
-                                })
-                                .cloned()
-                                .collect();
-                            if !visible.is_empty() {
-                                return Some((
-                                    IndicatorValuesPublished::new(published, visible),
-                                    (events, scope),
-                                ));
-                            }
-                        }
-                        Ok(_) => {}
-                        Err(RecvError::Lagged(missed)) => {
-                            tracing::warn!(missed, "a subscriber fell behind and missed events")
-                        }
-                        Err(RecvError::Closed) => return None,
-                    }
-                }
-            },
-        ))
+        Ok(stream_of(events, move |event| {
+            let Event::IndicatorValuesPublished(published) = event else {
+                return None;
+            };
+            let visible: Vec<String> = published
+                .organisations
+                .iter()
+                .filter(|o| {
+                    scope.everything || scope.providers.contains(*o) || scope.networks.contains(*o)
+                })
+                .cloned()
+                .collect();
+            (!visible.is_empty()).then(|| IndicatorValuesPublished::new(published, visible))
+        }))
     }
 }

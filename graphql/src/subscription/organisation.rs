@@ -1,7 +1,7 @@
 use async_graphql::{Context, Result, Subscription};
 use futures_util::Stream;
-use tokio::sync::broadcast::error::RecvError;
 
+use super::stream_of;
 use crate::context::state;
 use crate::context::viewer;
 use crate::events::{Event, OrganisationChange};
@@ -20,20 +20,9 @@ impl OrganisationSubscription {
     ) -> Result<impl Stream<Item = OrganisationChange>> {
         viewer(ctx)?;
         let events = state(ctx)?.events.subscribe();
-        Ok(futures_util::stream::unfold(
-            events,
-            |mut events| async move {
-                loop {
-                    match events.recv().await {
-                        Ok(Event::OrganisationChanged(change)) => return Some((change, events)),
-                        Ok(_) => {}
-                        Err(RecvError::Lagged(missed)) => {
-                            tracing::warn!(missed, "a subscriber fell behind and missed events")
-                        }
-                        Err(RecvError::Closed) => return None,
-                    }
-                }
-            },
-        ))
+        Ok(stream_of(events, |event| match event {
+            Event::OrganisationChanged(change) => Some(change),
+            _ => None,
+        }))
     }
 }

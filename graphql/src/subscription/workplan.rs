@@ -1,7 +1,7 @@
 use async_graphql::{Context, Result, Subscription};
 use futures_util::Stream;
-use tokio::sync::broadcast::error::RecvError;
 
+use super::stream_of;
 use crate::context::{scope, state, viewer};
 use crate::events::Event;
 use crate::object::workplan::WorkplanEvent;
@@ -23,29 +23,16 @@ impl WorkplanSubscription {
         viewer(ctx)?;
         let scope = scope(ctx).await?;
         let events = state(ctx)?.events.subscribe();
-        Ok(futures_util::stream::unfold(
-            (events, scope),
-            |(mut events, scope)| async move {
-                loop {
-                    match events.recv().await {
-                        Ok(Event::WorkplanChanged(change)) => {
-                            let heard = match reach(&scope, &change.network_code) {
-                                Some(Reach::Governance) => true,
-                                Some(Reach::Member) => change.kind.for_members(),
-                                None => false,
-                            };
-                            if heard {
-                                return Some((WorkplanEvent(change), (events, scope)));
-                            }
-                        }
-                        Ok(_) => {}
-                        Err(RecvError::Lagged(missed)) => {
-                            tracing::warn!(missed, "a subscriber fell behind and missed events")
-                        }
-                        Err(RecvError::Closed) => return None,
-                    }
-                }
-            },
-        ))
+        Ok(stream_of(events, move |event| {
+            let Event::WorkplanChanged(change) = event else {
+                return None;
+            };
+            let heard = match reach(&scope, &change.network_code) {
+                Some(Reach::Governance) => true,
+                Some(Reach::Member) => change.kind.for_members(),
+                None => false,
+            };
+            heard.then_some(WorkplanEvent(change))
+        }))
     }
 }

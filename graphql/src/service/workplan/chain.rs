@@ -51,16 +51,29 @@ fn required_text(text: &str, what: &str) -> AppResult<String> {
     Ok(text.to_owned())
 }
 
+/// One step of the chain, to be recorded as a decision.
+struct Step<'a> {
+    round: i32,
+    kind: WorkplanDecisionKind,
+    icb: Option<&'a str>,
+    /// The meeting or committee decision it rests on.
+    citation: Option<String>,
+    comments: Option<String>,
+}
+
 async fn decide(
     work: &UnitOfWork<'_>,
     viewer: &Viewer,
     plan: &workplan::Model,
-    round: i32,
-    kind: WorkplanDecisionKind,
-    icb: Option<&str>,
-    citation: Option<String>,
-    comments: Option<String>,
+    step: Step<'_>,
 ) -> AppResult<()> {
+    let Step {
+        round,
+        kind,
+        icb,
+        citation,
+        comments,
+    } = step;
     workplan_decision::Entity::insert(workplan_decision::ActiveModel {
         id: NotSet,
         workplan_id: Set(plan.id),
@@ -138,11 +151,13 @@ pub async fn record_board_agreement(
         &work,
         viewer,
         &plan,
-        plan.submission_round + 1,
-        WorkplanDecisionKind::BoardAgreed,
-        None,
-        Some(meeting.clone()),
-        None,
+        Step {
+            round: plan.submission_round + 1,
+            kind: WorkplanDecisionKind::BoardAgreed,
+            icb: None,
+            citation: Some(meeting.clone()),
+            comments: None,
+        },
     )
     .await?;
     let plan = set(
@@ -213,11 +228,13 @@ pub async fn submit(
         &work,
         viewer,
         &plan,
-        round,
-        WorkplanDecisionKind::Submitted,
-        None,
-        None,
-        None,
+        Step {
+            round,
+            kind: WorkplanDecisionKind::Submitted,
+            icb: None,
+            citation: None,
+            comments: None,
+        },
     )
     .await?;
     let plan = set(
@@ -380,11 +397,13 @@ pub async fn agree_for_icb(
         &work,
         viewer,
         &plan,
-        plan.submission_round,
-        WorkplanDecisionKind::IcbAgreed,
-        Some(icb),
-        committee_decision.clone(),
-        None,
+        Step {
+            round: plan.submission_round,
+            kind: WorkplanDecisionKind::IcbAgreed,
+            icb: Some(icb),
+            citation: committee_decision.clone(),
+            comments: None,
+        },
     )
     .await?;
     round.agreed.insert(icb.to_owned());
@@ -449,11 +468,13 @@ pub async fn return_for_icb(
         &work,
         viewer,
         &plan,
-        plan.submission_round,
-        WorkplanDecisionKind::IcbReturned,
-        Some(icb),
-        None,
-        Some(comments.clone()),
+        Step {
+            round: plan.submission_round,
+            kind: WorkplanDecisionKind::IcbReturned,
+            icb: Some(icb),
+            citation: None,
+            comments: Some(comments.clone()),
+        },
     )
     .await?;
     let plan = set(
@@ -549,11 +570,13 @@ pub async fn sign_off(
         &work,
         viewer,
         &plan,
-        plan.submission_round,
-        WorkplanDecisionKind::RegionSignedOff,
-        None,
-        note.clone(),
-        None,
+        Step {
+            round: plan.submission_round,
+            kind: WorkplanDecisionKind::RegionSignedOff,
+            icb: None,
+            citation: note.clone(),
+            comments: None,
+        },
     )
     .await?;
     let in_force = workplan::Entity::find()
@@ -641,11 +664,13 @@ pub async fn return_from_region(
         &work,
         viewer,
         &plan,
-        plan.submission_round,
-        WorkplanDecisionKind::RegionReturned,
-        None,
-        None,
-        Some(comments.clone()),
+        Step {
+            round: plan.submission_round,
+            kind: WorkplanDecisionKind::RegionReturned,
+            icb: None,
+            citation: None,
+            comments: Some(comments.clone()),
+        },
     )
     .await?;
     let plan = set(
@@ -720,38 +745,25 @@ pub async fn start_version(
         )));
     }
     let (content, statuses) = super::content::read(work.db(), &current).await?;
-    let now = work.now;
-    let plan = workplan::Entity::insert(workplan::ActiveModel {
-        id: NotSet,
-        network_code: Set(current.network_code.clone()),
-        financial_year: Set(current.financial_year),
-        version_no: Set(latest.version_no + 1),
-        status: Set(WorkplanStatus::Draft),
-        open_slot: Set(Some(1)),
-        priorities: Set(current.priorities.clone()),
-        resources: Set(current.resources.clone()),
-        submission_round: Set(0),
-        frozen_icbs: Set(serde_json::json!([])),
-        frozen_on: Set(None),
-        returned_comments: Set(None),
-        supersedes_id: Set(Some(current.id)),
-        change_reason: Set(Some(reason.clone())),
-        created_by_sub: Set(viewer.sub.clone()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-    })
-    .exec_with_returning(work.db())
-    .await
-    .map_err(|e| {
-        conflict_if_taken(e, || {
+    let plan = super::content::insert_draft(
+        &work,
+        viewer,
+        super::content::Draft {
+            network: &current.network_code,
+            year: FinancialYear(current.financial_year),
+            version_no: latest.version_no + 1,
+            content: &content,
+            statuses: &statuses,
+            supersedes: Some((current.id, &reason)),
+        },
+        || {
             format!(
                 "A new version of {} was started by someone else just now; reload it.",
                 title(&current)
             )
-        })
-    })?;
-    super::content::write_rows(work.db(), &plan, &content, &statuses).await?;
+        },
+    )
+    .await?;
     let event = change(&work, WorkplanChangeKind::NewVersion, &plan);
     record(
         &mut work,

@@ -226,38 +226,25 @@ pub async fn draft(
             status_label(existing.status)
         )));
     }
-    let now = work.now;
-    let plan = workplan::Entity::insert(workplan::ActiveModel {
-        id: NotSet,
-        network_code: Set(network.to_owned()),
-        financial_year: Set(year.0),
-        version_no: Set(1),
-        status: Set(WorkplanStatus::Draft),
-        open_slot: Set(Some(1)),
-        priorities: Set(serde_json::to_value(&content.priorities).map_err(AppError::internal)?),
-        resources: Set(serde_json::to_value(&content.resources).map_err(AppError::internal)?),
-        submission_round: Set(0),
-        frozen_icbs: Set(serde_json::json!([])),
-        frozen_on: Set(None),
-        returned_comments: Set(None),
-        supersedes_id: Set(None),
-        change_reason: Set(None),
-        created_by_sub: Set(viewer.sub.clone()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-    })
-    .exec_with_returning(work.db())
-    .await
-    .map_err(|e| {
-        conflict_if_taken(e, || {
+    let plan = insert_draft(
+        &work,
+        viewer,
+        Draft {
+            network,
+            year,
+            version_no: 1,
+            content: &content,
+            statuses: &HashMap::new(),
+            supersedes: None,
+        },
+        || {
             format!(
                 "{network}'s workplan for {} was drafted by someone else just now; reload it.",
                 year.label()
             )
-        })
-    })?;
-    write_rows(work.db(), &plan, &content, &HashMap::new()).await?;
+        },
+    )
+    .await?;
     let event = change(&work, WorkplanChangeKind::DraftCreated, &plan);
     record(
         &mut work,
@@ -270,6 +257,61 @@ pub async fn draft(
     .await?;
     super::rederive(&mut work, network, year).await?;
     work.commit().await?;
+    Ok(plan)
+}
+
+/// A draft version to insert: version 1 of a year, or the next version of the plan in force
+/// (`supersedes`: its id and the reason for the change).
+pub(super) struct Draft<'a> {
+    pub network: &'a str,
+    pub year: FinancialYear,
+    pub version_no: i32,
+    pub content: &'a Content,
+    /// Deliverable statuses by reference, carried from the plan in force.
+    pub statuses: &'a HashMap<String, Brag>,
+    pub supersedes: Option<(i32, &'a str)>,
+}
+
+/// Inserts a draft version and its content; `taken` words the conflict when another writer
+/// inserted the same version first.
+pub(super) async fn insert_draft(
+    work: &UnitOfWork<'_>,
+    viewer: &Viewer,
+    draft: Draft<'_>,
+    taken: impl FnOnce() -> String,
+) -> AppResult<workplan::Model> {
+    let Draft {
+        network,
+        year,
+        version_no,
+        content,
+        statuses,
+        supersedes,
+    } = draft;
+    let plan = workplan::Entity::insert(workplan::ActiveModel {
+        id: NotSet,
+        network_code: Set(network.to_owned()),
+        financial_year: Set(year.0),
+        version_no: Set(version_no),
+        status: Set(WorkplanStatus::Draft),
+        open_slot: Set(Some(1)),
+        priorities: Set(serde_json::to_value(&content.priorities).map_err(AppError::internal)?),
+        resources: Set(serde_json::to_value(&content.resources).map_err(AppError::internal)?),
+        submission_round: Set(0),
+        frozen_icbs: Set(serde_json::json!([])),
+        frozen_on: Set(None),
+        returned_comments: Set(None),
+        supersedes_id: Set(supersedes.map(|(id, _)| id)),
+        change_reason: Set(supersedes.map(|(_, reason)| reason.to_owned())),
+        created_by_sub: Set(viewer.sub.clone()),
+        created_at: Set(work.now),
+        updated_at: Set(work.now),
+        version: Set(1),
+    })
+    .exec_with_returning(work.db())
+    .await
+    .map_err(|e| conflict_if_taken(e, taken))?;
+    write_rows(work.db(), &plan, content, statuses).await?;
     Ok(plan)
 }
 

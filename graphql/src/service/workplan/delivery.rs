@@ -153,11 +153,12 @@ pub async fn record_progress(
         work.publish(crate::events::Event::WorkplanChanged(event))
             .await?;
     }
-    work.commit().await?;
-    Ok(workplan_deliverable::Entity::find_by_id(deliverable.id)
-        .one(&state.db)
+    let recorded = workplan_deliverable::Entity::find_by_id(deliverable.id)
+        .one(work.db())
         .await?
-        .ok_or_else(|| AppError::not_found("deliverable", &deliverable_id.to_string()))?)
+        .ok_or_else(|| AppError::not_found("deliverable", &deliverable_id.to_string()))?;
+    work.commit().await?;
+    Ok(recorded)
 }
 
 /// A new version takes over from the one in force: its deliverables with the same reference
