@@ -36,8 +36,9 @@ enum Command {
     /// Print the GraphQL schema (SDL).
     Schema,
     /// Run one pass of the clock as of an instant: cases whose limits passed move on and their
-    /// letters go to the outbox, and workplan deliverables past due are announced (for catching
-    /// up after an outage; `serve` runs the clock itself).
+    /// letters go to the outbox; workplan deliverables past due and risk escalations unanswered
+    /// past their date are announced (for catching up after an outage; `serve` runs the clock
+    /// itself).
     Tick {
         /// An RFC 3339 instant, e.g. 2026-12-01T09:00:00Z.
         #[arg(long)]
@@ -199,13 +200,17 @@ async fn run(command: Command, settings: Settings) -> Result<(), api::startup::B
             let workplans = graphql::service::workplan::tick(&state)
                 .await
                 .map_err(|e| e.cause())?;
+            let risks = graphql::service::risk::tick(&state)
+                .await
+                .map_err(|e| e.cause())?;
             println!(
-                "tick at {at}: {} reminded (stage 7), {} closed as non-compliant, {} flagged overdue, {} skipped; {} workplan deliverables past due",
+                "tick at {at}: {} reminded (stage 7), {} closed as non-compliant, {} flagged overdue, {} skipped; {} workplan deliverables past due; {} risk escalations unanswered",
                 report.reminded,
                 report.non_compliant,
                 report.flagged_overdue,
                 report.skipped,
-                workplans.past_due
+                workplans.past_due,
+                risks.responses_overdue
             );
         }
         Command::Import {

@@ -135,8 +135,9 @@ impl Application {
 }
 
 /// The clock: moves cases whose limits passed without a human, and announces workplan
-/// deliverables past due. Instances sharing PostgreSQL may all run it: each case moves once (the
-/// others get a version conflict), each deliverable is announced once.
+/// deliverables past due and risk escalations unanswered past their date. Instances sharing
+/// PostgreSQL may all run it: each case moves once (the others get a version conflict), each
+/// deliverable and escalation is announced once.
 async fn run_clock(state: AppState, interval: std::time::Duration) {
     loop {
         match graphql::service::case::tick(&state).await {
@@ -146,6 +147,10 @@ async fn run_clock(state: AppState, interval: std::time::Duration) {
         match graphql::service::workplan::tick(&state).await {
             Ok(report) => tracing::debug!(?report, "workplan clock pass"),
             Err(e) => tracing::error!(error = %e.cause(), "the workplan clock's pass failed"),
+        }
+        match graphql::service::risk::tick(&state).await {
+            Ok(report) => tracing::debug!(?report, "risk clock pass"),
+            Err(e) => tracing::error!(error = %e.cause(), "the risk clock's pass failed"),
         }
         tokio::time::sleep(interval).await;
     }

@@ -419,3 +419,48 @@ pub enum AnnualReportStatus {
     #[sea_orm(string_value = "PUBLISHED")]
     Published,
 }
+
+/// What a network risk is a risk to (Spinal Services Clinical Network Specification §4.3).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RiskKind {
+    /// To the delivery of the network's own work programme: the network owns it.
+    #[sea_orm(string_value = "DELIVERY")]
+    Delivery,
+    /// In a provider's service or a pathway: the provider or commissioner stays accountable; the
+    /// network identifies, escalates and facilitates.
+    #[sea_orm(string_value = "SERVICE")]
+    Service,
+}
+
+/// Who is accountable for a risk, or who an escalation goes to.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Party {
+    #[sea_orm(string_value = "NETWORK")]
+    Network,
+    #[sea_orm(string_value = "PROVIDER")]
+    Provider,
+    #[sea_orm(string_value = "ICB")]
+    Icb,
+    #[sea_orm(string_value = "REGION")]
+    Region,
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RiskStatus {
+    #[sea_orm(string_value = "OPEN")]
+    Open,
+    #[sea_orm(string_value = "CLOSED")]
+    Closed,
+}

@@ -34,6 +34,7 @@ pub enum Event {
     CaseChanged(CaseChange),
     IndicatorValuesPublished(IndicatorPublication),
     WorkplanChanged(WorkplanChange),
+    RiskChanged(RiskChange),
 }
 
 /// Which kind of reference row changed.
@@ -146,6 +147,34 @@ pub struct WorkplanChange {
     pub deliverable_reference: Option<String>,
     pub quarter: Option<i32>,
     pub annual_report_id: Option<i32>,
+    pub at: DateTime<Utc>,
+}
+
+/// What happened to a network risk.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RiskChangeKind {
+    Raised,
+    /// Re-scored into another band of the 5×5 matrix.
+    Rescored,
+    Escalated,
+    Answered,
+    /// An escalation's response date passed without a response.
+    ResponseOverdue,
+    Closed,
+}
+
+/// A change to a risk, for subscribers: no personal data and none of the risk's text.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RiskChange {
+    pub kind: RiskChangeKind,
+    pub reference: String,
+    pub network_code: String,
+    pub risk_kind: entities::enums::RiskKind,
+    pub accountable_kind: entities::enums::Party,
+    pub accountable_code: String,
+    pub score: i32,
+    /// The ICB or region an escalation went to or came back from.
+    pub escalated_to: Option<String>,
     pub at: DateTime<Utc>,
 }
 

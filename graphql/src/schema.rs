@@ -6,17 +6,18 @@ use async_graphql::{MergedObject, MergedSubscription, Schema};
 use crate::mutation::{
     calendar::CalendarMutation, case::CaseMutation, indicator::IndicatorMutation,
     network::NetworkMutation, policy::PolicyMutation, provider::ProviderMutation,
-    workplan::WorkplanMutation,
+    risk::RiskMutation, workplan::WorkplanMutation,
 };
 use crate::query::{
     audit::AuditQuery, calendar::CalendarQuery, case::CaseQuery, icb::IcbQuery,
     indicator::IndicatorQuery, network::NetworkQuery, policy::PolicyQuery, provider::ProviderQuery,
-    region::RegionQuery, viewer::ViewerQuery, workplan::WorkplanQuery,
+    region::RegionQuery, risk::RiskQuery, viewer::ViewerQuery, workplan::WorkplanQuery,
 };
 use crate::state::AppState;
 use crate::subscription::case::CaseSubscription;
 use crate::subscription::indicator::IndicatorSubscription;
 use crate::subscription::organisation::OrganisationSubscription;
+use crate::subscription::risk::RiskSubscription;
 use crate::subscription::workplan::WorkplanSubscription;
 
 #[derive(MergedObject, Default)]
@@ -32,6 +33,7 @@ pub struct QueryRoot(
     CaseQuery,
     IndicatorQuery,
     WorkplanQuery,
+    RiskQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -43,6 +45,7 @@ pub struct MutationRoot(
     CaseMutation,
     IndicatorMutation,
     WorkplanMutation,
+    RiskMutation,
 );
 
 #[derive(MergedSubscription, Default)]
@@ -51,6 +54,7 @@ pub struct SubscriptionRoot(
     CaseSubscription,
     IndicatorSubscription,
     WorkplanSubscription,
+    RiskSubscription,
 );
 
 pub type PortalSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

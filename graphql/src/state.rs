@@ -68,7 +68,9 @@ impl AppState {
                     Ok(Event::IndicatorValuesPublished(published)) => {
                         series.forget(&published.organisations)
                     }
-                    Ok(Event::CaseChanged(_) | Event::WorkplanChanged(_)) => {}
+                    Ok(
+                        Event::CaseChanged(_) | Event::WorkplanChanged(_) | Event::RiskChanged(_),
+                    ) => {}
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                         map.invalidate();
                         series.forget_all();

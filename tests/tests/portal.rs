@@ -16,6 +16,7 @@ mod migrations;
 mod organisation;
 mod policy;
 mod reliability;
+mod risks;
 mod schema_drift;
 mod statements;
 mod subscriptions;

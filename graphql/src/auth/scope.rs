@@ -42,6 +42,9 @@ pub struct Scope {
     /// reads: its team, footprint ICBs, regions led in or reaching into it, national roles and
     /// scoped integrations. Member providers read only what is signed off or published.
     pub governance: BTreeSet<String>,
+    /// Providers the caller holds a provider-scoped grant for (their own organisation): they
+    /// read its service risks.
+    pub own_providers: BTreeSet<String>,
     /// May read every provider's named contacts.
     pub contacts_everywhere: bool,
     /// Providers whose named contacts the caller may read.
@@ -218,6 +221,7 @@ impl Scope {
                         scope.cases.providers.insert(provider.clone());
                     }
                     scope.providers.insert(provider.clone());
+                    scope.own_providers.insert(provider.clone());
                     scope.contact_providers.insert(provider.clone());
                     scope.networks.extend(
                         map.memberships

@@ -6,4 +6,5 @@ pub mod indicator;
 pub mod network;
 pub mod policy;
 pub mod provider;
+pub mod risk;
 pub mod workplan;

@@ -10,6 +10,7 @@ pub mod network;
 pub mod policy;
 pub mod provider;
 pub mod region;
+pub mod risk;
 pub mod viewer;
 pub mod workplan;
 

@@ -9,5 +9,6 @@ pub mod network;
 pub mod policy;
 pub mod provider;
 pub mod region;
+pub mod risk;
 pub mod viewer;
 pub mod workplan;

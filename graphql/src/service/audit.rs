@@ -27,6 +27,8 @@ pub enum Subject {
     Workplan,
     /// A network's annual report.
     AnnualReport,
+    /// A risk on a network's register.
+    Risk,
 }
 
 impl Subject {
@@ -42,6 +44,7 @@ impl Subject {
             Subject::Indicator => "INDICATOR",
             Subject::Workplan => "WORKPLAN",
             Subject::AnnualReport => "ANNUAL_REPORT",
+            Subject::Risk => "RISK",
         }
     }
 }

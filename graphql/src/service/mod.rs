@@ -13,6 +13,7 @@ pub mod network;
 pub mod policy;
 pub mod provider;
 pub mod region;
+pub mod risk;
 pub mod submission;
 pub mod unit_of_work;
 pub mod workplan;

@@ -3,6 +3,7 @@
 pub mod case;
 pub mod indicator;
 pub mod organisation;
+pub mod risk;
 pub mod workplan;
 
 use futures_util::Stream;
