@@ -464,3 +464,54 @@ pub enum RiskStatus {
     #[sea_orm(string_value = "CLOSED")]
     Closed,
 }
+
+/// A kind of document a network agrees (Spinal Services Clinical Network Specification §5.1,
+/// §5.3 and the generic indicators of §7.1).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DocumentKind {
+    #[sea_orm(string_value = "TERMS_OF_REFERENCE")]
+    TermsOfReference,
+    /// "memoranda of understanding between ICBs, providers and the network" (§5.1)
+    #[sea_orm(string_value = "MOU")]
+    Mou,
+    #[sea_orm(string_value = "ESCALATION_SOP")]
+    EscalationSop,
+    #[sea_orm(string_value = "PPV_PLAN")]
+    PpvPlan,
+    #[sea_orm(string_value = "NEEDS_GAP_ANALYSIS")]
+    NeedsGapAnalysis,
+    #[sea_orm(string_value = "WORKFORCE_PLAN")]
+    WorkforcePlan,
+    #[sea_orm(string_value = "TRAINING_PLAN")]
+    TrainingPlan,
+    #[sea_orm(string_value = "DATA_SHARING_AGREEMENT")]
+    DataSharingAgreement,
+    #[sea_orm(string_value = "DATA_NEEDS_PLAN")]
+    DataNeedsPlan,
+    #[sea_orm(string_value = "RESEARCH_STRATEGY")]
+    ResearchStrategy,
+    /// An agreed pathway, procedure or protocol, by topic.
+    #[sea_orm(string_value = "PATHWAY")]
+    Pathway,
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DocumentStatus {
+    /// Registered; waiting for the parties' signatures.
+    #[sea_orm(string_value = "IN_SIGNATURE")]
+    InSignature,
+    /// Every party signed.
+    #[sea_orm(string_value = "IN_FORCE")]
+    InForce,
+    /// A later version of the same document came into force.
+    #[sea_orm(string_value = "SUPERSEDED")]
+    Superseded,
+}

@@ -35,6 +35,7 @@ pub enum Event {
     IndicatorValuesPublished(IndicatorPublication),
     WorkplanChanged(WorkplanChange),
     RiskChanged(RiskChange),
+    GovernanceChanged(GovernanceChange),
 }
 
 /// Which kind of reference row changed.
@@ -175,6 +176,26 @@ pub struct RiskChange {
     pub score: i32,
     /// The ICB or region an escalation went to or came back from.
     pub escalated_to: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// What happened to a network's governance.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GovernanceChangeKind {
+    DocumentRegistered,
+    DocumentSigned,
+    DocumentInForce,
+}
+
+/// A change to a network's governance, for subscribers: no personal data.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GovernanceChange {
+    pub kind: GovernanceChangeKind,
+    pub network_code: String,
+    pub document_id: i32,
+    pub document_kind: entities::enums::DocumentKind,
+    /// The ICB, provider or network that signed.
+    pub party: Option<String>,
     pub at: DateTime<Utc>,
 }
 

@@ -4,17 +4,19 @@
 use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use crate::mutation::{
-    calendar::CalendarMutation, case::CaseMutation, indicator::IndicatorMutation,
-    network::NetworkMutation, policy::PolicyMutation, provider::ProviderMutation,
-    risk::RiskMutation, workplan::WorkplanMutation,
+    calendar::CalendarMutation, case::CaseMutation, document::DocumentMutation,
+    indicator::IndicatorMutation, network::NetworkMutation, policy::PolicyMutation,
+    provider::ProviderMutation, risk::RiskMutation, workplan::WorkplanMutation,
 };
 use crate::query::{
-    audit::AuditQuery, calendar::CalendarQuery, case::CaseQuery, icb::IcbQuery,
-    indicator::IndicatorQuery, network::NetworkQuery, policy::PolicyQuery, provider::ProviderQuery,
-    region::RegionQuery, risk::RiskQuery, viewer::ViewerQuery, workplan::WorkplanQuery,
+    audit::AuditQuery, calendar::CalendarQuery, case::CaseQuery, document::DocumentQuery,
+    icb::IcbQuery, indicator::IndicatorQuery, network::NetworkQuery, policy::PolicyQuery,
+    provider::ProviderQuery, region::RegionQuery, risk::RiskQuery, viewer::ViewerQuery,
+    workplan::WorkplanQuery,
 };
 use crate::state::AppState;
 use crate::subscription::case::CaseSubscription;
+use crate::subscription::document::DocumentSubscription;
 use crate::subscription::indicator::IndicatorSubscription;
 use crate::subscription::organisation::OrganisationSubscription;
 use crate::subscription::risk::RiskSubscription;
@@ -34,6 +36,7 @@ pub struct QueryRoot(
     IndicatorQuery,
     WorkplanQuery,
     RiskQuery,
+    DocumentQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -46,6 +49,7 @@ pub struct MutationRoot(
     IndicatorMutation,
     WorkplanMutation,
     RiskMutation,
+    DocumentMutation,
 );
 
 #[derive(MergedSubscription, Default)]
@@ -55,6 +59,7 @@ pub struct SubscriptionRoot(
     IndicatorSubscription,
     WorkplanSubscription,
     RiskSubscription,
+    DocumentSubscription,
 );
 
 pub type PortalSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

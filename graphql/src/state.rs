@@ -69,7 +69,10 @@ impl AppState {
                         series.forget(&published.organisations)
                     }
                     Ok(
-                        Event::CaseChanged(_) | Event::WorkplanChanged(_) | Event::RiskChanged(_),
+                        Event::CaseChanged(_)
+                        | Event::WorkplanChanged(_)
+                        | Event::RiskChanged(_)
+                        | Event::GovernanceChanged(_),
                     ) => {}
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                         map.invalidate();

@@ -17,6 +17,7 @@ mod m20261122_000007_create_indicators;
 mod m20261201_000001_cite_the_policy_by_title;
 mod m20261201_000002_create_workplans;
 mod m20261201_000003_create_risks;
+mod m20261201_000004_create_governance_documents;
 pub mod reference;
 
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_cite_the_policy_by_title::Migration),
             Box::new(m20261201_000002_create_workplans::Migration),
             Box::new(m20261201_000003_create_risks::Migration),
+            Box::new(m20261201_000004_create_governance_documents::Migration),
         ]
     }
 }

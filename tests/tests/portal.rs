@@ -9,6 +9,7 @@ mod authentication;
 mod calendar;
 mod cases;
 mod contacts;
+mod documents;
 mod hardening;
 mod http_audit;
 mod indicators;

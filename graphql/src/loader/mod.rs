@@ -11,11 +11,11 @@ use std::hash::Hash;
 
 use entities::enums::Nation;
 use entities::{
-    case_action, case_conflict, case_decision, case_event, case_stage, icb, icb_succession,
-    indicator_value, mail_outbox, network, network_footprint, network_membership, provider,
-    provider_contact, region, risk_action, risk_escalation, risk_event, workplan_decision,
-    workplan_deliverable, workplan_deliverable_indicator, workplan_deliverable_update,
-    workplan_objective, workplan_progress_report,
+    case_action, case_conflict, case_decision, case_event, case_stage, document_signature, icb,
+    icb_succession, indicator_value, mail_outbox, network, network_footprint, network_membership,
+    provider, provider_contact, region, risk_action, risk_escalation, risk_event,
+    workplan_decision, workplan_deliverable, workplan_deliverable_indicator,
+    workplan_deliverable_update, workplan_objective, workplan_progress_report,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -205,6 +205,9 @@ children!(/// The progress reports on a workplan version, by quarter.
 children!(/// The indicators linked to a deliverable.
     IndicatorsOfDeliverable, workplan_deliverable_indicator by DeliverableId (deliverable_id),
     workplan_deliverable_indicator::Column::Id);
+children!(/// The signatures of a governance document.
+    SignaturesOfDocument, document_signature by DocumentId (document_id),
+    document_signature::Column::Id);
 children!(/// A risk's history, oldest first.
     HistoryOfRisk, risk_event by RiskId (risk_id), risk_event::Column::Id);
 children!(/// A risk's mitigating actions.

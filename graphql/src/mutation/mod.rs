@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod case;
+pub mod document;
 pub mod indicator;
 pub mod network;
 pub mod policy;

@@ -29,6 +29,8 @@ pub enum Subject {
     AnnualReport,
     /// A risk on a network's register.
     Risk,
+    /// A document on a network's governance register.
+    GovernanceDocument,
 }
 
 impl Subject {
@@ -45,6 +47,7 @@ impl Subject {
             Subject::Workplan => "WORKPLAN",
             Subject::AnnualReport => "ANNUAL_REPORT",
             Subject::Risk => "RISK",
+            Subject::GovernanceDocument => "GOVERNANCE_DOCUMENT",
         }
     }
 }

@@ -7,9 +7,9 @@
 //! values (so values, series, aggregates and SPC read them like any other), and refused when
 //! typed in.
 
-use entities::enums::{AnnualReportStatus, ValueStatus, WorkplanStatus};
+use entities::enums::{AnnualReportStatus, DocumentStatus, ValueStatus, WorkplanStatus};
 use entities::indicator_value::TOTAL;
-use entities::{annual_report, indicator, workplan, workplan_deliverable};
+use entities::{annual_report, governance_document, indicator, workplan, workplan_deliverable};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::FinancialYear;
@@ -25,6 +25,10 @@ pub const WORKPLAN_QI_INITIATIVE: &str = "WORKPLAN_QI_INITIATIVE";
 /// The year's annual report is published (it cannot be without its financial statement).
 pub const ANNUAL_REPORT_WITH_FINANCES: &str = "ANNUAL_REPORT_WITH_FINANCES";
 
+/// The prefix of the derivations a governance document of the register proves
+/// (`service::document::derivation_of`).
+pub const DOCUMENT: &str = "DOCUMENT_";
+
 /// Where a derived indicator's values come from, for the refusal of a typed-in one.
 pub fn derivation_source(derivation: &str) -> &'static str {
     match derivation {
@@ -37,12 +41,17 @@ pub fn derivation_source(derivation: &str) -> &'static str {
         ANNUAL_REPORT_WITH_FINANCES => {
             "it is 1 once the network's annual report for the year is published with its financial statement (publishAnnualReport)."
         }
+        document if document.starts_with(DOCUMENT) => {
+            "it is 1 for a year in which the network's document of that kind is in force with every signature it needs (registerGovernanceDocument, signGovernanceDocument)."
+        }
         _ => "the portal computes it from the network's own records.",
     }
 }
 
-/// Recomputes the derived indicators of `network`'s `year` and writes any that changed. A year
-/// with neither a plan nor a report has no values (non-participation shows as such).
+/// Recomputes the derived indicators of `network`'s `year` and writes any that changed. The
+/// workplan ones are written once the network has a plan or report for the year, the document
+/// ones once it has registered a document; before that the year has no value (non-participation
+/// shows as such).
 pub(crate) async fn rederive(
     work: &mut UnitOfWork<'_>,
     network: &str,
@@ -63,7 +72,23 @@ pub(crate) async fn rederive(
         .filter(annual_report::Column::FinancialYear.eq(year.0))
         .one(db)
         .await?;
-    if plans.is_empty() && report.is_none() {
+    // The documents of the register in force on some day of the year.
+    let documents = governance_document::Entity::find()
+        .filter(governance_document::Column::NetworkCode.eq(network))
+        .all(db)
+        .await?;
+    let in_force: Vec<&str> = documents
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.status,
+                DocumentStatus::InForce | DocumentStatus::Superseded
+            ) && d.effective_from <= year.last_day()
+        })
+        .filter_map(|d| crate::service::document::derivation_of(d.kind))
+        .collect();
+    let has_plans = !plans.is_empty() || report.is_some();
+    if !has_plans && documents.is_empty() {
         return Ok(());
     }
     let agreed = |p: &&workplan::Model| {
@@ -100,9 +125,12 @@ pub(crate) async fn rederive(
         .iter()
         .filter_map(|indicator| {
             let yes = match indicator.derivation.as_deref()? {
-                WORKPLAN_AGREED => plans.iter().any(|p| agreed(&p)),
-                WORKPLAN_QI_INITIATIVE => has_qi,
-                ANNUAL_REPORT_WITH_FINANCES => published,
+                WORKPLAN_AGREED if has_plans => plans.iter().any(|p| agreed(&p)),
+                WORKPLAN_QI_INITIATIVE if has_plans => has_qi,
+                ANNUAL_REPORT_WITH_FINANCES if has_plans => published,
+                document if document.starts_with(DOCUMENT) && !documents.is_empty() => {
+                    in_force.contains(&document)
+                }
                 _ => return None,
             };
             Some(Submitted {
