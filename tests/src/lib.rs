@@ -462,3 +462,38 @@ pub fn error_codes(body: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// A token for one grant (`ROLE`, `ROLE:CODE`, `ROLE:kind=CODE`), its holder named after it:
+/// "Holder of ROLE:CODE", so a test can tell who decided.
+pub fn token_for(app: &TestApp, grant: &str) -> String {
+    app.token_as(
+        &format!("user-{}", grant.to_lowercase().replace([':', '='], "-")),
+        &format!("Holder of {grant}"),
+        &[grant],
+    )
+}
+
+/// POSTs an operation as the holder of one grant; expects HTTP 200.
+pub async fn call_as(app: &TestApp, grant: &str, query: &str, variables: Value) -> Value {
+    app.query_with(&token_for(app, grant), query, variables)
+        .await
+}
+
+/// The one field of `data`, failing on any error.
+pub fn the_field(body: Value) -> Value {
+    assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+    body["data"]
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap()
+        .clone()
+}
+
+/// The code of the one error of a response, failing if there is not exactly one.
+pub fn the_refusal(body: &Value) -> String {
+    let codes = error_codes(body);
+    assert_eq!(codes.len(), 1, "one error expected: {body}");
+    codes[0].clone()
+}

@@ -8,40 +8,13 @@ use serde_json::{Value, json};
 
 use crate::on_both_databases;
 use crate::subscriptions::WsClient;
-use crate::support::{self, Db, TestApp, error_codes};
+use crate::support::{
+    self, Db, TestApp, call_as as call, the_field as ok, the_refusal as refused, token_for as as_,
+};
 
 on_both_databases!(a_document_is_in_force_only_after_its_last_signature);
 
 const DOCUMENT: &str = "id status kind parties { kind code signedByName }";
-
-fn as_(app: &TestApp, grant: &str) -> String {
-    app.token_as(
-        &format!("user-{}", grant.to_lowercase().replace([':', '='], "-")),
-        &format!("Holder of {grant}"),
-        &[grant],
-    )
-}
-
-async fn call(app: &TestApp, grant: &str, query: &str, variables: Value) -> Value {
-    app.query_with(&as_(app, grant), query, variables).await
-}
-
-fn ok(body: Value) -> Value {
-    assert!(body.get("errors").is_none(), "unexpected errors: {body}");
-    body["data"]
-        .as_object()
-        .unwrap()
-        .values()
-        .next()
-        .unwrap()
-        .clone()
-}
-
-fn refused(body: &Value) -> String {
-    let codes = error_codes(body);
-    assert_eq!(codes.len(), 1, "one error expected: {body}");
-    codes[0].clone()
-}
 
 async fn register(app: &TestApp, kind: &str, version: &str) -> Value {
     call(

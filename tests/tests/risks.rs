@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 
 use crate::on_both_databases;
 use crate::subscriptions::WsClient;
-use crate::support::{self, Db, TestApp, error_codes};
+use crate::support::{
+    self, Db, TestApp, call_as as call, the_field as ok, the_refusal as refused, token_for as as_,
+};
 
 on_both_databases!(
     every_score_has_its_band_and_a_rescore_keeps_the_old_one,
@@ -22,35 +24,6 @@ const RISK: &str =
     history { action likelihood consequence score rationale }
     escalations { id step toCode accepted response overdue }
     actions { id version progress completedAt }";
-
-fn as_(app: &TestApp, grant: &str) -> String {
-    app.token_as(
-        &format!("user-{}", grant.to_lowercase().replace([':', '='], "-")),
-        &format!("Holder of {grant}"),
-        &[grant],
-    )
-}
-
-async fn call(app: &TestApp, grant: &str, query: &str, variables: Value) -> Value {
-    app.query_with(&as_(app, grant), query, variables).await
-}
-
-fn ok(body: Value) -> Value {
-    assert!(body.get("errors").is_none(), "unexpected errors: {body}");
-    body["data"]
-        .as_object()
-        .unwrap()
-        .values()
-        .next()
-        .unwrap()
-        .clone()
-}
-
-fn refused(body: &Value) -> String {
-    let codes = error_codes(body);
-    assert_eq!(codes.len(), 1, "one error expected: {body}");
-    codes[0].clone()
-}
 
 /// A service risk in Wessex about University Hospital Southampton (RHM), raised by the manager.
 async fn raise(app: &TestApp, grant: &str, kind: &str) -> Value {

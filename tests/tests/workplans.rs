@@ -9,7 +9,10 @@ use serde_json::{Value, json};
 
 use crate::on_both_databases;
 use crate::subscriptions::WsClient;
-use crate::support::{self, Db, TestApp, error_codes};
+use crate::support::{
+    self, Db, TestApp, call_as as call, error_codes, the_field as ok, the_refusal as refused,
+    token_for as as_,
+};
 
 on_both_databases!(
     the_chain_across_two_regions_needs_every_icb_and_only_the_lead_region,
@@ -26,32 +29,6 @@ const PLAN: &str = "id status version versionNo inForce financialYear networkCod
     completeness { code deliverableReference }
     deliverables { id reference status version qualityImprovement pastDue }
     decisions { kind icbCode citation comments decidedByName void }";
-
-/// A token for one grant, its holder named after it.
-fn as_(app: &TestApp, grant: &str) -> String {
-    app.token_as(
-        &format!("user-{}", grant.to_lowercase().replace([':', '='], "-")),
-        &format!("Holder of {grant}"),
-        &[grant],
-    )
-}
-
-async fn call(app: &TestApp, grant: &str, query: &str, variables: Value) -> Value {
-    app.query_with(&as_(app, grant), query, variables).await
-}
-
-/// The one field of `data`, failing on any error.
-fn ok(body: Value) -> Value {
-    assert!(body.get("errors").is_none(), "unexpected errors: {body}");
-    let data = body["data"].as_object().unwrap();
-    data.values().next().unwrap().clone()
-}
-
-fn refused(body: &Value) -> String {
-    let codes = error_codes(body);
-    assert_eq!(codes.len(), 1, "one error expected: {body}");
-    codes[0].clone()
-}
 
 fn content() -> Value {
     json!({
