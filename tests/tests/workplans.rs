@@ -771,13 +771,28 @@ async fn delivery_progress_reports_the_dashboard_and_the_annual_report(app: Test
             call(
                 app,
                 "NETWORK_CLINICAL_LEAD:SELK",
-                "mutation($q: Int!) { submitProgressReport(network: \"SELK\", financialYear: \"2026/27\", quarter: $q, narrative: \"MRI access improving.\") { quarter dueOn deliverables { reference status pastDue indicators { code target period value suppressed } } } }",
+                "mutation($q: Int!) { submitProgressReport(network: \"SELK\", financialYear: \"2026/27\", quarter: $q, narrative: \"MRI access improving.\") { quarter dueOn deliverables { reference status pastDue indicators { code target period value suppressed } } risks { reference score band } } }",
                 json!({ "q": quarter }),
             )
             .await
         }
     };
+    // The risks open on the register and raised by the quarter's end go into the report.
+    app.clock
+        .set(Utc.with_ymd_and_hms(2026, 9, 15, 9, 0, 0).unwrap());
+    let risk = ok(call(
+        &app,
+        "NETWORK_MANAGER:SELK",
+        "mutation { raiseRisk(input: { network: \"SELK\", kind: DELIVERY, title: \"MRI scanner delivery slips\", owner: \"Network manager\", likelihood: 4, consequence: 3, targetScore: 4, reviewOn: \"2026-12-01\" }) { reference } }",
+        json!({}),
+    )
+    .await);
+    app.clock.set(support::now());
     let q2 = ok(report_q(2).await);
+    assert_eq!(
+        q2["risks"],
+        json!([{ "reference": risk["reference"], "score": 12, "band": "HIGH" }])
+    );
     assert_eq!(q2["dueOn"], "2026-10-30");
     // Reports are for the network's governance; a member provider reads the plan, not them.
     let reports = |grant: &'static str| {

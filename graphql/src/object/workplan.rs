@@ -494,6 +494,29 @@ impl ProgressReport {
             })
             .unwrap_or_default()
     }
+    /// The network's risks open when it was submitted (raised by the quarter's end), highest
+    /// score first.
+    async fn risks(&self) -> Vec<RiskSnapshot> {
+        let snapshot: Option<ProgressSnapshot> =
+            serde_json::from_value(self.0.snapshot.clone()).ok();
+        let mut risks: Vec<RiskSnapshot> = snapshot
+            .map(|s| {
+                s.risks
+                    .into_iter()
+                    .map(|r| RiskSnapshot {
+                        reference: r.reference,
+                        title: r.title,
+                        kind: r.kind.into(),
+                        score: r.score,
+                        band: crate::service::risk::band(r.score).into(),
+                        target_score: r.target_score,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        risks.sort_by_key(|r| std::cmp::Reverse(r.score));
+        risks
+    }
     async fn submitted_by_name(&self) -> &str {
         &self.0.submitted_by_name
     }
@@ -548,6 +571,17 @@ pub struct IndicatorSnapshot {
     period: Option<Date>,
     value: Option<f64>,
     suppressed: bool,
+}
+
+/// A risk as a progress report froze it.
+#[derive(SimpleObject)]
+pub struct RiskSnapshot {
+    reference: String,
+    title: String,
+    kind: super::risk::RiskKind,
+    score: i32,
+    band: super::risk::Band,
+    target_score: i32,
 }
 
 /// Deliverables counted by BRAG status.

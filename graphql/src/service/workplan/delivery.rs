@@ -11,8 +11,8 @@ use chrono::{Months, NaiveDate};
 use entities::enums::{Brag, WorkplanStatus};
 use entities::indicator_value::TOTAL;
 use entities::{
-    indicator, indicator_value, workplan, workplan_deliverable, workplan_deliverable_indicator,
-    workplan_deliverable_update, workplan_progress_report,
+    indicator, indicator_value, risk, workplan, workplan_deliverable,
+    workplan_deliverable_indicator, workplan_deliverable_update, workplan_progress_report,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -231,6 +231,20 @@ pub struct IndicatorSnapshot {
 pub struct ProgressSnapshot {
     pub as_at: NaiveDate,
     pub deliverables: Vec<DeliverableSnapshot>,
+    /// The network's risks open when the report was submitted and raised by the quarter's end.
+    #[serde(default)]
+    pub risks: Vec<RiskSnapshot>,
+}
+
+/// A risk as a progress report froze it (no owner, no text but its title).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RiskSnapshot {
+    pub reference: String,
+    pub title: String,
+    pub kind: entities::enums::RiskKind,
+    pub score: i32,
+    pub target_score: i32,
 }
 
 async fn snapshot(
@@ -303,8 +317,29 @@ async fn snapshot(
         );
         (Some(*period), figure.value, figure.suppressed)
     };
+    let quarter_over = as_at
+        .and_hms_opt(23, 59, 59)
+        .map(|t| t.and_utc())
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
+    let risks = risk::Entity::find()
+        .filter(risk::Column::NetworkCode.eq(plan.network_code.as_str()))
+        .filter(risk::Column::Status.eq(entities::enums::RiskStatus::Open))
+        .filter(risk::Column::RaisedAt.lte(quarter_over))
+        .order_by_asc(risk::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| RiskSnapshot {
+            score: crate::service::risk::score(r.likelihood, r.consequence),
+            reference: r.reference,
+            title: r.title,
+            kind: r.kind,
+            target_score: r.target_score,
+        })
+        .collect();
     Ok(ProgressSnapshot {
         as_at,
+        risks,
         deliverables: deliverables
             .iter()
             .map(|d| DeliverableSnapshot {
