@@ -345,13 +345,15 @@ pub async fn sign(
             label(&document)
         )));
     }
-    // Takes the document's row: signatures for it queue, and the last one sees all the others.
+    // Takes the rows of every version of this kind of the network's documents: signatures
+    // queue, the last one sees all the others, and two versions never come into force at once.
     governance_document::Entity::update_many()
         .col_expr(
             governance_document::Column::Version,
             Expr::col(governance_document::Column::Version).add(1),
         )
-        .filter(governance_document::Column::Id.eq(document.id))
+        .filter(governance_document::Column::NetworkCode.eq(document.network_code.as_str()))
+        .filter(governance_document::Column::Kind.eq(document.kind))
         .exec(work.db())
         .await?;
     document_signature::Entity::insert(document_signature::ActiveModel {
@@ -394,7 +396,7 @@ pub async fn sign(
     )
     .await?;
     if complete {
-        let replaced = governance_document::Entity::find()
+        let in_force: Vec<governance_document::Model> = governance_document::Entity::find()
             .filter(governance_document::Column::NetworkCode.eq(document.network_code.as_str()))
             .filter(governance_document::Column::Kind.eq(document.kind))
             .filter(governance_document::Column::Status.eq(DocumentStatus::InForce))
@@ -402,8 +404,17 @@ pub async fn sign(
             .await?
             .into_iter()
             .filter(|d| d.topic == document.topic)
-            .map(|d| d.id)
-            .collect::<Vec<_>>();
+            .collect();
+        // A version effective later than this one stays in force; this one, signed late, is
+        // superseded by it at once.
+        let later = in_force
+            .iter()
+            .any(|d| d.effective_from > document.effective_from);
+        let replaced: Vec<i32> = if later {
+            Vec::new()
+        } else {
+            in_force.iter().map(|d| d.id).collect()
+        };
         governance_document::Entity::update_many()
             .col_expr(
                 governance_document::Column::Status,
@@ -414,21 +425,27 @@ pub async fn sign(
             .await?;
         document = governance_document::Entity::update(governance_document::ActiveModel {
             id: Set(document.id),
-            status: Set(DocumentStatus::InForce),
-            in_force_at: Set(Some(work.now)),
+            status: Set(if later {
+                DocumentStatus::Superseded
+            } else {
+                DocumentStatus::InForce
+            }),
+            in_force_at: Set((!later).then_some(work.now)),
             ..Default::default()
         })
         .exec(work.db())
         .await?;
-        announce(
-            &mut work,
-            viewer,
-            "DOCUMENT_IN_FORCE",
-            &document,
-            GovernanceChangeKind::DocumentInForce,
-            None,
-        )
-        .await?;
+        if !later {
+            announce(
+                &mut work,
+                viewer,
+                "DOCUMENT_IN_FORCE",
+                &document,
+                GovernanceChangeKind::DocumentInForce,
+                None,
+            )
+            .await?;
+        }
         let year = FinancialYear::of(work.today);
         let network = document.network_code.clone();
         crate::service::workplan::rederive(&mut work, &network, year).await?;

@@ -613,6 +613,11 @@ pub async fn update_action(
     progress: Option<&str>,
     completion: Option<&str>,
 ) -> AppResult<risk::Model> {
+    if progress.is_none() && completion.is_none() {
+        return Err(AppError::bad_input(
+            "Give the action's progress, or its completion and what confirmed it.",
+        ));
+    }
     let action = risk_action::Entity::find_by_id(action_id)
         .one(&state.db)
         .await?
@@ -647,6 +652,7 @@ pub async fn update_action(
         .set(active)
         .filter(risk_action::Column::Id.eq(action.id))
         .filter(risk_action::Column::Version.eq(expected_version))
+        .filter(risk_action::Column::CompletedAt.is_null())
         .exec(w.work.db())
         .await?;
     if updated.rows_affected != 1 {
@@ -798,6 +804,12 @@ pub async fn respond(
     let risk = find_visible(work.db(), scope, escalation.risk_id)
         .await
         .map_err(|_| AppError::not_found("risk escalation", &escalation_id.to_string()))?;
+    if risk.status == RiskStatus::Closed {
+        return Err(AppError::bad_input(format!(
+            "{} is closed.",
+            risk.reference
+        )));
+    }
     let (role, grant) = match escalation.to_kind {
         Party::Icb => (
             Role::IcbCommissioner,
@@ -957,19 +969,24 @@ pub async fn tick(state: &AppState) -> AppResult<TickReport> {
     let clock = Viewer::portal("portal-clock", "Portal clock");
     let mut report = TickReport::default();
     for escalation in due {
-        let flipped = risk_escalation::Entity::update_many()
-            .col_expr(risk_escalation::Column::OverdueFlagged, Expr::value(true))
-            .filter(risk_escalation::Column::Id.eq(escalation.id))
-            .filter(risk_escalation::Column::OverdueFlagged.eq(false))
-            .exec(work.db())
-            .await?;
         let Some(r) = risk::Entity::find_by_id(escalation.risk_id)
             .one(work.db())
             .await?
         else {
             continue;
         };
-        if flipped.rows_affected != 1 || r.status == RiskStatus::Closed {
+        if r.status == RiskStatus::Closed {
+            continue;
+        }
+        // Only the pass that flips it announces it, and not once it is answered.
+        let flipped = risk_escalation::Entity::update_many()
+            .col_expr(risk_escalation::Column::OverdueFlagged, Expr::value(true))
+            .filter(risk_escalation::Column::Id.eq(escalation.id))
+            .filter(risk_escalation::Column::OverdueFlagged.eq(false))
+            .filter(risk_escalation::Column::RespondedAt.is_null())
+            .exec(work.db())
+            .await?;
+        if flipped.rows_affected != 1 {
             continue;
         }
         let detail = json!({ "escalationId": escalation.id, "to": escalation.to_code, "respondBy": escalation.respond_by });

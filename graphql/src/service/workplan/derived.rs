@@ -128,7 +128,14 @@ pub(crate) async fn rederive(
                 WORKPLAN_AGREED if has_plans => plans.iter().any(|p| agreed(&p)),
                 WORKPLAN_QI_INITIATIVE if has_plans => has_qi,
                 ANNUAL_REPORT_WITH_FINANCES if has_plans => published,
-                document if document.starts_with(DOCUMENT) && !documents.is_empty() => {
+                // Only the kinds the network has registered a document of: a value it attested
+                // before the register existed stays until then.
+                document
+                    if document.starts_with(DOCUMENT)
+                        && documents.iter().any(|d| {
+                            crate::service::document::derivation_of(d.kind) == Some(document)
+                        }) =>
+                {
                     in_force.contains(&document)
                 }
                 _ => return None,
@@ -151,7 +158,7 @@ pub(crate) async fn rederive(
     }
     let portal = Viewer::portal(
         "portal-derivation",
-        "Portal (derived from workplans and annual reports)",
+        "Portal (derived from the network's workplans, reports and documents)",
     );
     write_in(
         work,
