@@ -37,3 +37,12 @@ pub fn require_reason(reason: &str) -> AppResult<String> {
     }
     Ok(reason.to_owned())
 }
+
+/// `text` trimmed, refused when nothing is left: `what` names the field for the person fixing it.
+pub fn filled_in(text: &str, what: &str) -> AppResult<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(AppError::bad_input(format!("{what} is empty; fill it in.")));
+    }
+    Ok(text.to_owned())
+}

@@ -20,6 +20,7 @@ use crate::auth::scope::Scope;
 use crate::auth::{GrantScope, Role, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::events::WorkplanChangeKind;
+use crate::service::filled_in;
 use crate::service::unit_of_work::{UnitOfWork, conflict_if_taken};
 use crate::state::AppState;
 
@@ -545,14 +546,6 @@ fn finite(value: Option<f64>, what: &str) -> AppResult<()> {
     }
 }
 
-fn required(text: &str, what: &str) -> AppResult<String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(AppError::bad_input(format!("{what} is empty; fill it in.")));
-    }
-    Ok(text.to_owned())
-}
-
 /// Validates a plan's content and gives every deliverable a reference.
 fn checked(
     mut content: Content,
@@ -565,8 +558,8 @@ fn checked(
         )));
     }
     for (i, p) in content.priorities.iter_mut().enumerate() {
-        p.text = required(&p.text, &format!("priorities[{i}].text"))?;
-        p.source = required(&p.source, &format!("priorities[{i}].source"))?;
+        p.text = filled_in(&p.text, &format!("priorities[{i}].text"))?;
+        p.source = filled_in(&p.source, &format!("priorities[{i}].source"))?;
     }
     finite(content.resources.funding_gbp, "resources.fundingGbp")?;
     finite(content.resources.team_wte, "resources.teamWte")?;
@@ -582,11 +575,11 @@ fn checked(
     }
     let mut taken: BTreeSet<String> = BTreeSet::new();
     for (o, objective) in content.objectives.iter_mut().enumerate() {
-        objective.title = required(&objective.title, &format!("objectives[{o}].title"))?;
+        objective.title = filled_in(&objective.title, &format!("objectives[{o}].title"))?;
         for (d, deliverable) in objective.deliverables.iter_mut().enumerate() {
             let at = format!("objectives[{o}].deliverables[{d}]");
-            deliverable.title = required(&deliverable.title, &format!("{at}.title"))?;
-            deliverable.owner = required(&deliverable.owner, &format!("{at}.owner"))?;
+            deliverable.title = filled_in(&deliverable.title, &format!("{at}.title"))?;
+            deliverable.owner = filled_in(&deliverable.owner, &format!("{at}.owner"))?;
             deliverable.expected_benefits = deliverable.expected_benefits.trim().to_owned();
             if deliverable.due_on < year.first_day() || deliverable.due_on > year.last_day() {
                 return Err(AppError::bad_input(format!(
