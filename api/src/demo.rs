@@ -12,11 +12,19 @@ use migration::reference::{is_loaded, lock_datasets, record_loaded};
 use sea_orm::{ActiveValue::NotSet, DbErr, EntityTrait, QueryOrder, Set};
 
 const DATASET: &str = "demo/synthetic@1";
+/// A partial board for Wessex, so the board read shows members and the gaps §5.2 names.
+const BOARD: &str = "demo/wessex-board@1";
 /// Partners per network.
 const PARTNERS: usize = 3;
 
 /// Loads the demo layer unless it is there already; returns whether it loaded.
 pub async fn load(state: &AppState) -> Result<bool, DbErr> {
+    let providers = load_providers(state).await?;
+    let board = load_board(state).await?;
+    Ok(providers || board)
+}
+
+async fn load_providers(state: &AppState) -> Result<bool, DbErr> {
     let work = UnitOfWork::begin(state)
         .await
         .map_err(|e| DbErr::Custom(e.cause()))?;
@@ -102,4 +110,92 @@ fn synthetic_provider(ods: &str, name: &str, nation: Nation) -> provider::Active
         nation: Set(nation),
         synthetic: Set(true),
     }
+}
+
+/// Wessex's board in part: clinical representatives of the two hubs and one partner, the
+/// management of one hub, a patient representative and a commissioner. No posts are recorded,
+/// so the chair is a gap too, as are the other partners, the second hub's management, the
+/// regional AHP, the third sector and radiology.
+async fn load_board(state: &AppState) -> Result<bool, DbErr> {
+    use entities::board_member;
+    use entities::enums::{BoardSeat, Profession};
+    let work = UnitOfWork::begin(state)
+        .await
+        .map_err(|e| DbErr::Custom(e.cause()))?;
+    let (txn, now) = (work.db(), work.now);
+    lock_datasets(txn).await?;
+    if is_loaded(txn, BOARD).await?
+        || network::Entity::find_by_id("WESSEX")
+            .one(txn)
+            .await?
+            .is_none()
+    {
+        return Ok(false);
+    }
+    let from =
+        NaiveDate::from_ymd_opt(2024, 4, 1).ok_or_else(|| DbErr::Custom("bad date".into()))?;
+    let member = |seat, name: &str, organisation: Option<&str>, employer: &str, profession| {
+        board_member::ActiveModel {
+            id: NotSet,
+            network_code: Set("WESSEX".into()),
+            seat: Set(seat),
+            name: Set(format!("{name} (synthetic)")),
+            organisation_code: Set(organisation.map(str::to_owned)),
+            main_employer: Set(employer.to_owned()),
+            profession: Set(profession),
+            specialty: Set(None),
+            valid_from: Set(from),
+            valid_to: Set(None),
+            recorded_at: Set(now),
+        }
+    };
+    let members = vec![
+        member(
+            BoardSeat::ClinicalRepresentative,
+            "Spinal surgeon of RHM",
+            Some("RHM"),
+            "RHM",
+            Some(Profession::SpinalSurgeon),
+        ),
+        member(
+            BoardSeat::ClinicalRepresentative,
+            "Spinal nurse of RHU",
+            Some("RHU"),
+            "RHU",
+            Some(Profession::Nurse),
+        ),
+        member(
+            BoardSeat::ClinicalRepresentative,
+            "Physiotherapist of ZZ121",
+            Some("ZZ121"),
+            "ZZ121",
+            Some(Profession::Physiotherapist),
+        ),
+        member(
+            BoardSeat::HubManagement,
+            "Service manager of RHM",
+            Some("RHM"),
+            "RHM",
+            Some(Profession::Manager),
+        ),
+        member(
+            BoardSeat::PatientRepresentative,
+            "Patient representative",
+            None,
+            "independent",
+            None,
+        ),
+        member(
+            BoardSeat::Commissioner,
+            "Specialised commissioner of QRL",
+            Some("QRL"),
+            "QRL",
+            None,
+        ),
+    ];
+    let rows = members.len();
+    board_member::Entity::insert_many(members).exec(txn).await?;
+    record_loaded(txn, BOARD, rows, now).await?;
+    work.commit().await.map_err(|e| DbErr::Custom(e.cause()))?;
+    Ok(true)
 }

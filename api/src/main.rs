@@ -203,14 +203,18 @@ async fn run(command: Command, settings: Settings) -> Result<(), api::startup::B
             let risks = graphql::service::risk::tick(&state)
                 .await
                 .map_err(|e| e.cause())?;
+            let documents = graphql::service::document::tick(&state)
+                .await
+                .map_err(|e| e.cause())?;
             println!(
-                "tick at {at}: {} reminded (stage 7), {} closed as non-compliant, {} flagged overdue, {} skipped; {} workplan deliverables past due; {} risk escalations unanswered",
+                "tick at {at}: {} reminded (stage 7), {} closed as non-compliant, {} flagged overdue, {} skipped; {} workplan deliverables past due; {} risk escalations unanswered; {} documents due for review",
                 report.reminded,
                 report.non_compliant,
                 report.flagged_overdue,
                 report.skipped,
                 workplans.past_due,
-                risks.responses_overdue
+                risks.responses_overdue,
+                documents.reviews_due
             );
         }
         Command::Import {

@@ -135,9 +135,9 @@ impl Application {
 }
 
 /// The clock: moves cases whose limits passed without a human, and announces workplan
-/// deliverables past due and risk escalations unanswered past their date. Instances sharing
-/// PostgreSQL may all run it: each case moves once (the others get a version conflict), each
-/// deliverable and escalation is announced once.
+/// deliverables past due, risk escalations unanswered past their date and documents past their
+/// review date. Instances sharing PostgreSQL may all run it: each case moves once (the others
+/// get a version conflict), each deliverable, escalation and document is announced once.
 async fn run_clock(state: AppState, interval: std::time::Duration) {
     loop {
         match graphql::service::case::tick(&state).await {
@@ -151,6 +151,10 @@ async fn run_clock(state: AppState, interval: std::time::Duration) {
         match graphql::service::risk::tick(&state).await {
             Ok(report) => tracing::debug!(?report, "risk clock pass"),
             Err(e) => tracing::error!(error = %e.cause(), "the risk clock's pass failed"),
+        }
+        match graphql::service::document::tick(&state).await {
+            Ok(report) => tracing::debug!(?report, "document clock pass"),
+            Err(e) => tracing::error!(error = %e.cause(), "the document clock's pass failed"),
         }
         tokio::time::sleep(interval).await;
     }

@@ -515,3 +515,133 @@ pub enum DocumentStatus {
     #[sea_orm(string_value = "SUPERSEDED")]
     Superseded,
 }
+
+/// The posts of a network's management and its board chair (Spinal Services Clinical Network
+/// Specification §5.2; §7.1 "a network management team in post").
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum NetworkPost {
+    #[sea_orm(string_value = "CLINICAL_LEAD")]
+    ClinicalLead,
+    #[sea_orm(string_value = "MANAGER")]
+    Manager,
+    #[sea_orm(string_value = "CHAIR")]
+    Chair,
+}
+
+/// A seat on the network board, as the specification lists its representation (§5.2).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum BoardSeat {
+    /// "clinical representation from each trust undertaking spinal work in the region"
+    #[sea_orm(string_value = "CLINICAL_REPRESENTATIVE")]
+    ClinicalRepresentative,
+    /// "management support from the hub centres"
+    #[sea_orm(string_value = "HUB_MANAGEMENT")]
+    HubManagement,
+    /// "regional allied health professional representatives"
+    #[sea_orm(string_value = "REGIONAL_AHP")]
+    RegionalAhp,
+    #[sea_orm(string_value = "PATIENT_REPRESENTATIVE")]
+    PatientRepresentative,
+    #[sea_orm(string_value = "THIRD_SECTOR")]
+    ThirdSector,
+    #[sea_orm(string_value = "COMMISSIONER")]
+    Commissioner,
+    /// "other specialties as required"
+    #[sea_orm(string_value = "SPECIALTY")]
+    Specialty,
+}
+
+/// "other specialties as required such as major trauma, spinal cord injury, rehabilitation,
+/// oncology and radiology" (§5.2).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum BoardSpecialty {
+    #[sea_orm(string_value = "MAJOR_TRAUMA")]
+    MajorTrauma,
+    #[sea_orm(string_value = "SPINAL_CORD_INJURY")]
+    SpinalCordInjury,
+    #[sea_orm(string_value = "REHABILITATION")]
+    Rehabilitation,
+    #[sea_orm(string_value = "ONCOLOGY")]
+    Oncology,
+    #[sea_orm(string_value = "RADIOLOGY")]
+    Radiology,
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+/// A board member's profession: "Clinical representation should cover the whole
+/// multi-disciplinary team and pathway of care" (§5.2).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Profession {
+    #[sea_orm(string_value = "SPINAL_SURGEON")]
+    SpinalSurgeon,
+    #[sea_orm(string_value = "ANAESTHETIST")]
+    Anaesthetist,
+    #[sea_orm(string_value = "NURSE")]
+    Nurse,
+    #[sea_orm(string_value = "PHYSIOTHERAPIST")]
+    Physiotherapist,
+    #[sea_orm(string_value = "OCCUPATIONAL_THERAPIST")]
+    OccupationalTherapist,
+    #[sea_orm(string_value = "RADIOLOGIST")]
+    Radiologist,
+    #[sea_orm(string_value = "PAIN_MEDICINE")]
+    PainMedicine,
+    #[sea_orm(string_value = "REHABILITATION_MEDICINE")]
+    RehabilitationMedicine,
+    #[sea_orm(string_value = "PSYCHOLOGIST")]
+    Psychologist,
+    #[sea_orm(string_value = "MANAGER")]
+    Manager,
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+/// The meetings a network holds: its board, the regional audit meeting that is "the base of
+/// network governance" (Regional Spinal Networks), and M&M reviews (specification §4.3).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MeetingKind {
+    #[sea_orm(string_value = "BOARD")]
+    Board,
+    #[sea_orm(string_value = "REGIONAL_AUDIT")]
+    RegionalAudit,
+    #[sea_orm(string_value = "MM_REVIEW")]
+    MmReview,
+}
+
+/// What an M&M review counts (specification §4.3: "Network Morbidity and Mortality (M&M)
+/// reviews of operative deaths, complications, return to theatre, negligence cases, duty of
+/// candour, serious incidents and never events").
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, Serialize, Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MmCategory {
+    OperativeDeath,
+    Complication,
+    ReturnToTheatre,
+    NegligenceCase,
+    DutyOfCandour,
+    SeriousIncident,
+    NeverEvent,
+}

@@ -22,6 +22,8 @@ pub struct Model {
     pub parties: Json,
     pub in_force_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// The clock has announced that its review date passed.
+    pub review_due_announced: bool,
     pub version: i32,
 }
 

@@ -8,7 +8,7 @@ pub struct Model {
     pub code: String,
     pub name: String,
     pub lead_region_code: String,
-    /// The provider hosting the network team; one of its hubs.
+    /// The provider hosting the network team: a member, determined by the commissioners.
     pub host_provider_ods: Option<String>,
     /// Set for a sub-network.
     pub parent_code: Option<String>,

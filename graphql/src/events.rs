@@ -185,18 +185,47 @@ pub enum GovernanceChangeKind {
     DocumentRegistered,
     DocumentSigned,
     DocumentInForce,
+    /// An in-force document's review date has passed (announced once, by the clock).
+    DocumentReviewDue,
+    MemberJoined,
+    MemberLeft,
+    /// A post (the chair, the clinical lead, the manager) has a new holder.
+    PostFilled,
+    PostVacated,
+    MeetingHeld,
+    MinutesApproved,
+    /// The commissioners determined the network's host.
+    HostDetermined,
 }
 
-/// A change to a network's governance, for subscribers: no personal data.
+/// A change to a network's governance, for subscribers: no personal data (never a name), only
+/// what changed and the organisation concerned.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GovernanceChange {
     pub kind: GovernanceChangeKind,
     pub network_code: String,
-    pub document_id: i32,
-    pub document_kind: entities::enums::DocumentKind,
-    /// The ICB, provider or network that signed.
+    pub document_id: Option<i32>,
+    pub document_kind: Option<entities::enums::DocumentKind>,
+    pub meeting_id: Option<i32>,
+    pub post: Option<entities::enums::NetworkPost>,
+    /// The ICB, provider or network that signed; the new host.
     pub party: Option<String>,
     pub at: DateTime<Utc>,
+}
+
+impl GovernanceChange {
+    pub fn of(kind: GovernanceChangeKind, network_code: &str, at: DateTime<Utc>) -> Self {
+        GovernanceChange {
+            kind,
+            network_code: network_code.to_owned(),
+            document_id: None,
+            document_kind: None,
+            meeting_id: None,
+            post: None,
+            party: None,
+            at,
+        }
+    }
 }
 
 #[derive(Clone)]

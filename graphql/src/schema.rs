@@ -5,18 +5,19 @@ use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use crate::mutation::{
     calendar::CalendarMutation, case::CaseMutation, document::DocumentMutation,
-    indicator::IndicatorMutation, network::NetworkMutation, policy::PolicyMutation,
-    provider::ProviderMutation, risk::RiskMutation, workplan::WorkplanMutation,
+    governance::GovernanceMutation, indicator::IndicatorMutation, network::NetworkMutation,
+    policy::PolicyMutation, provider::ProviderMutation, risk::RiskMutation,
+    workplan::WorkplanMutation,
 };
 use crate::query::{
     audit::AuditQuery, calendar::CalendarQuery, case::CaseQuery, document::DocumentQuery,
-    icb::IcbQuery, indicator::IndicatorQuery, network::NetworkQuery, policy::PolicyQuery,
-    provider::ProviderQuery, region::RegionQuery, risk::RiskQuery, viewer::ViewerQuery,
-    workplan::WorkplanQuery,
+    governance::GovernanceQuery, icb::IcbQuery, indicator::IndicatorQuery, network::NetworkQuery,
+    policy::PolicyQuery, provider::ProviderQuery, region::RegionQuery, risk::RiskQuery,
+    viewer::ViewerQuery, workplan::WorkplanQuery,
 };
 use crate::state::AppState;
 use crate::subscription::case::CaseSubscription;
-use crate::subscription::document::DocumentSubscription;
+use crate::subscription::governance::GovernanceSubscription;
 use crate::subscription::indicator::IndicatorSubscription;
 use crate::subscription::organisation::OrganisationSubscription;
 use crate::subscription::risk::RiskSubscription;
@@ -37,6 +38,7 @@ pub struct QueryRoot(
     WorkplanQuery,
     RiskQuery,
     DocumentQuery,
+    GovernanceQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -50,6 +52,7 @@ pub struct MutationRoot(
     WorkplanMutation,
     RiskMutation,
     DocumentMutation,
+    GovernanceMutation,
 );
 
 #[derive(MergedSubscription, Default)]
@@ -59,7 +62,7 @@ pub struct SubscriptionRoot(
     IndicatorSubscription,
     WorkplanSubscription,
     RiskSubscription,
-    DocumentSubscription,
+    GovernanceSubscription,
 );
 
 pub type PortalSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;

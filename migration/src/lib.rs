@@ -18,6 +18,7 @@ mod m20261201_000001_cite_the_policy_by_title;
 mod m20261201_000002_create_workplans;
 mod m20261201_000003_create_risks;
 mod m20261201_000004_create_governance_documents;
+mod m20261202_000001_create_boards;
 pub mod reference;
 
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_create_workplans::Migration),
             Box::new(m20261201_000003_create_risks::Migration),
             Box::new(m20261201_000004_create_governance_documents::Migration),
+            Box::new(m20261202_000001_create_boards::Migration),
         ]
     }
 }

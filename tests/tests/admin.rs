@@ -88,7 +88,7 @@ async fn invalid_hub_changes_are_refused_and_change_nothing(app: TestApp) {
         ),
         (json!([hub("RHM"), hub("RHM")]), "more than once"),
         (json!([hub("RHM"), hub("NOPE")]), "NOPE"),
-        (json!([hub("RHU")]), "host RHM"),
+        (json!([hub("RHU")]), "RHM hosts WESSEX"),
         (json!([hub("RHM"), hub("RK9")]), "PENINSULA"),
     ];
     for (hubs, mentions) in cases {
@@ -240,14 +240,10 @@ async fn provider_contacts_are_replaced_and_validated(app: TestApp) {
 }
 
 async fn only_national_administrators_change_reference_data(app: TestApp) {
-    let mutations: [(&str, Value); 4] = [
+    let mutations: [(&str, Value); 3] = [
         (
             HUBS,
             json!({ "input": { "network": "WESSEX", "hubs": [{ "odsCode": "RHM" }], "effectiveFrom": "2026-12-01", "reason": "x" } }),
-        ),
-        (
-            r#"mutation { setNetworkHost(input: { network: "WESSEX", odsCode: "RHU", reason: "x" }) { code } }"#,
-            json!({}),
         ),
         (
             r#"mutation { setFootprintRow(input: { network: "WESSEX", icb: "S0E4D", validFrom: "2026-12-01", reason: "x" }) { id } }"#,
@@ -283,21 +279,21 @@ async fn only_national_administrators_change_reference_data(app: TestApp) {
             "{grant} reads the audit log: {audit}"
         );
     }
-    // The host can be changed to another hub by an administrator.
-    let data = app.admin(r#"mutation { setNetworkHost(input: { network: "WESSEX", odsCode: "RHU", reason: "host moved" }) { host { odsCode } } }"#, json!({})).await;
-    assert_eq!(data["setNetworkHost"]["host"]["odsCode"], "RHU");
-    let body = app.query(&["NATIONAL_ADMIN"], r#"mutation { setNetworkHost(input: { network: "WESSEX", odsCode: "ZZ121", reason: "x" }) { code } }"#, json!({})).await;
+    // An administrator records the commissioners' choice of host: any member, a partner too.
+    let data = app.admin(r#"mutation { determineNetworkHost(input: { network: "WESSEX", odsCode: "ZZ121", icbs: ["QRL", "QVV"], determinedOn: "2026-11-02", citation: "JSCC minute 14" }) { host { odsCode } } }"#, json!({})).await;
+    assert_eq!(data["determineNetworkHost"]["host"]["odsCode"], "ZZ121");
+    let body = app.query(&["NATIONAL_ADMIN"], r#"mutation { determineNetworkHost(input: { network: "WESSEX", odsCode: "RTH", icbs: ["QRL"], determinedOn: "2026-11-02", citation: "x" }) { code } }"#, json!({})).await;
     assert_eq!(
         error_codes(&body),
         ["BAD_USER_INPUT"],
-        "a partner cannot host: {body}"
+        "a provider of another network cannot host: {body}"
     );
 }
 
 /// Append-only is enforced by the database, not only by the API having no way to edit.
 async fn the_database_refuses_to_change_or_delete_audit_entries(app: TestApp) {
     app.admin(
-        r#"mutation { setNetworkHost(input: { network: "WESSEX", odsCode: "RHU", reason: "host moved" }) { code } }"#,
+        r#"mutation { determineNetworkHost(input: { network: "WESSEX", odsCode: "RHU", icbs: ["QRL"], determinedOn: "2026-11-02", citation: "host moved" }) { code } }"#,
         json!({}),
     )
     .await;

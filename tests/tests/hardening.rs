@@ -178,7 +178,7 @@ async fn request_level_abuse_is_refused_with_clear_statuses(app: TestApp) {
     assert_eq!(status, 400, "11 directives over 11 fields: {body}");
     assert!(body.contains("directives"), "{body}");
 
-    let mutation = r#"mutation { setNetworkHost(input: { network: "WESSEX", odsCode: "RHU", reason: "x" }) { code } }"#;
+    let mutation = r#"mutation { determineNetworkHost(input: { network: "WESSEX", odsCode: "RHU", icbs: ["QRL"], determinedOn: "2026-11-02", citation: "x" }) { code } }"#;
     let url = reqwest::Url::parse_with_params(&app.graphql_url(), [("query", mutation)]).unwrap();
     let get = app
         .client

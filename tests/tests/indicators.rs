@@ -115,7 +115,7 @@ async fn the_catalogue_holds_appendix_1_and_the_generic_statements(app: TestApp)
     );
     assert_eq!(
         all.iter().filter(|i| !i["derivation"].is_null()).count(),
-        11
+        12
     );
 
     // A network team may not edit a national indicator; an administrator may, with a reason.
@@ -297,7 +297,7 @@ async fn submitters_may_submit_only_what_their_role_covers(app: TestApp) {
     let pathway = |org: &str| proportion("CES_MRI_WITHIN_4_HOURS", org, "2026-09-01", 3, 4);
     let registry = |org: &str| proportion("BSR_PROCEDURE_FORMS", org, "2026-09-01", 3, 4);
     let attest = |net: &str| {
-        json!({ "indicator": "GENERIC_MANAGEMENT_TEAM", "organisation": net,
+        json!({ "indicator": "GENERIC_NETWORK_OF_NETWORKS", "organisation": net,
         "period": "2026-04-01", "value": 1, "status": "PROVISIONAL" })
     };
     // Derived by the portal from the network's workplans: nobody types it in.

@@ -10,6 +10,7 @@ mod calendar;
 mod cases;
 mod contacts;
 mod documents;
+mod governance;
 mod hardening;
 mod http_audit;
 mod indicators;

@@ -78,7 +78,7 @@ async fn a_subscriber_receives_organisation_changes(app: TestApp) {
     let mut socket = subscribe(&app).await;
     // Give the server a moment to register the subscription before the change commits.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    app.admin(r#"mutation { setNetworkHost(input: { network: "WESSEX", odsCode: "RHU", reason: "host moved" }) { code } }"#, json!({})).await;
+    app.admin(r#"mutation { determineNetworkHost(input: { network: "WESSEX", odsCode: "RHU", icbs: ["QRL"], determinedOn: "2026-11-02", citation: "host moved" }) { code } }"#, json!({})).await;
     let event = next(&mut socket).await.unwrap();
     assert_eq!(event["type"], "next", "{event}");
     assert_eq!(event["id"], "1");
@@ -100,7 +100,7 @@ async fn a_change_on_one_instance_reaches_subscribers_of_every_instance_exactly_
     let mut on_a = subscribe(&a).await;
     let mut on_b = subscribe(&b).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    a.admin(r#"mutation { setNetworkHost(input: { network: "WESSEX", odsCode: "RHU", reason: "host moved" }) { code } }"#, json!({})).await;
+    a.admin(r#"mutation { determineNetworkHost(input: { network: "WESSEX", odsCode: "RHU", icbs: ["QRL"], determinedOn: "2026-11-02", citation: "host moved" }) { code } }"#, json!({})).await;
     for socket in [&mut on_a, &mut on_b] {
         let event = next(socket).await.unwrap();
         assert_eq!(

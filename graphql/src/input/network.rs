@@ -16,17 +16,7 @@ pub struct SetNetworkHubsInput {
     pub network: String,
     /// The complete list of hubs from `effectiveFrom`: 1 to 3.
     pub hubs: Vec<HubInput>,
-    /// The host, if it changes too; it must be among `hubs`.
-    pub host: Option<String>,
     pub effective_from: Date,
-    pub reason: String,
-}
-
-#[derive(InputObject)]
-pub struct SetNetworkHostInput {
-    pub network: String,
-    /// A hub of the network today.
-    pub ods_code: String,
     pub reason: String,
 }
 

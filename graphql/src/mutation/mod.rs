@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod case;
 pub mod document;
+pub mod governance;
 pub mod indicator;
 pub mod network;
 pub mod policy;

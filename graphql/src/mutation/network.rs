@@ -2,9 +2,7 @@ use async_graphql::{Context, Object, Result};
 
 use crate::context::state;
 use crate::context::viewer;
-use crate::input::network::{
-    FootprintRowInput, RemoveFootprintRowInput, SetNetworkHostInput, SetNetworkHubsInput,
-};
+use crate::input::network::{FootprintRowInput, RemoveFootprintRowInput, SetNetworkHubsInput};
 use crate::object::network::{FootprintRow, Network};
 use crate::service::network::{self, FootprintChoice, HubChoice};
 
@@ -32,25 +30,7 @@ impl NetworkMutation {
             viewer(ctx)?,
             &input.network,
             hubs,
-            input.host,
             input.effective_from.0,
-            &input.reason,
-        )
-        .await?;
-        Ok(Network(model))
-    }
-
-    /// Makes one of a network's hubs its host (national administrators).
-    async fn set_network_host(
-        &self,
-        ctx: &Context<'_>,
-        input: SetNetworkHostInput,
-    ) -> Result<Network> {
-        let model = network::set_host(
-            state(ctx)?,
-            viewer(ctx)?,
-            &input.network,
-            &input.ods_code,
             &input.reason,
         )
         .await?;

@@ -1,4 +1,4 @@
-//! A network's governance documents as read, and the events subscribers hear.
+//! A network's governance documents as read.
 
 use async_graphql::{Context, Enum, Object, Result};
 use chrono::{DateTime, Utc};
@@ -6,7 +6,6 @@ use entities::governance_document;
 
 use super::risk::Party;
 use crate::context::{loaders, state};
-use crate::events::{GovernanceChange, GovernanceChangeKind};
 use crate::loader::SignaturesOfDocument;
 use crate::scalar::Date;
 use crate::service::document as service;
@@ -107,29 +106,4 @@ pub struct DocumentParty {
     code: String,
     signed_by_name: Option<String>,
     signed_at: Option<DateTime<Utc>>,
-}
-
-/// A governance event for subscribers: no personal data.
-pub struct GovernanceEvent(pub GovernanceChange);
-
-#[Object]
-impl GovernanceEvent {
-    async fn kind(&self) -> GovernanceChangeKind {
-        self.0.kind
-    }
-    async fn network_code(&self) -> &str {
-        &self.0.network_code
-    }
-    async fn document_id(&self) -> i32 {
-        self.0.document_id
-    }
-    async fn document_kind(&self) -> DocumentKind {
-        self.0.document_kind.into()
-    }
-    async fn party(&self) -> Option<&str> {
-        self.0.party.as_deref()
-    }
-    async fn at(&self) -> DateTime<Utc> {
-        self.0.at
-    }
 }

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod calendar;
 pub mod case;
 pub mod document;
+pub mod governance;
 pub mod icb;
 pub mod indicator;
 pub mod network;

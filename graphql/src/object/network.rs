@@ -33,7 +33,8 @@ impl Network {
             .await?;
         Ok(Region(region))
     }
-    /// The provider hosting the network team (one of its hubs).
+    /// The provider hosting the network team: a member determined by its commissioners
+    /// (`networkBoard.hostDeterminations`).
     async fn host(&self, ctx: &Context<'_>) -> Result<Option<Provider>> {
         let Some(ods) = &self.0.host_provider_ods else {
             return Ok(None);

@@ -31,6 +31,8 @@ pub enum Subject {
     Risk,
     /// A document on a network's governance register.
     GovernanceDocument,
+    /// A network's board: posts, members, meetings, the host's determination.
+    Governance,
 }
 
 impl Subject {
@@ -48,6 +50,7 @@ impl Subject {
             Subject::AnnualReport => "ANNUAL_REPORT",
             Subject::Risk => "RISK",
             Subject::GovernanceDocument => "GOVERNANCE_DOCUMENT",
+            Subject::Governance => "NETWORK_GOVERNANCE",
         }
     }
 }

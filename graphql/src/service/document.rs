@@ -203,12 +203,10 @@ async fn announce(
     )
     .await?;
     work.publish(Event::GovernanceChanged(GovernanceChange {
-        kind,
-        network_code: document.network_code.clone(),
-        document_id: document.id,
-        document_kind: document.kind,
+        document_id: Some(document.id),
+        document_kind: Some(document.kind),
         party: party.map(|p| p.code.clone()),
-        at: work.now,
+        ..GovernanceChange::of(kind, &document.network_code, work.now)
     }))
     .await
 }
@@ -272,6 +270,7 @@ pub async fn register(
         parties: Set(serde_json::to_value(&parties).map_err(AppError::internal)?),
         in_force_at: Set(None),
         created_at: Set(work.now),
+        review_due_announced: Set(false),
         version: Set(1),
     })
     .exec_with_returning(work.db())
@@ -452,6 +451,54 @@ pub async fn sign(
     }
     work.commit().await?;
     Ok(document)
+}
+
+/// What one pass of the clock did to the register.
+#[derive(Debug, Default)]
+pub struct TickReport {
+    /// Documents in force announced past their review date on this pass.
+    pub reviews_due: u32,
+}
+
+/// One pass of the clock: each document in force past its review date is announced once, even
+/// with several instances (only the pass that flips its flag announces it).
+pub async fn tick(state: &AppState) -> AppResult<TickReport> {
+    let mut work = UnitOfWork::begin(state).await?;
+    let due = governance_document::Entity::find()
+        .filter(governance_document::Column::Status.eq(DocumentStatus::InForce))
+        .filter(governance_document::Column::ReviewDueAnnounced.eq(false))
+        .filter(governance_document::Column::ReviewOn.lt(work.today))
+        .order_by_asc(governance_document::Column::Id)
+        .all(work.db())
+        .await?;
+    let clock = Viewer::portal("portal-clock", "Portal clock");
+    let mut report = TickReport::default();
+    for document in due {
+        let flipped = governance_document::Entity::update_many()
+            .col_expr(
+                governance_document::Column::ReviewDueAnnounced,
+                Expr::value(true),
+            )
+            .filter(governance_document::Column::Id.eq(document.id))
+            .filter(governance_document::Column::ReviewDueAnnounced.eq(false))
+            .exec(work.db())
+            .await?;
+        if flipped.rows_affected != 1 {
+            continue;
+        }
+        announce(
+            &mut work,
+            &clock,
+            "DOCUMENT_REVIEW_DUE",
+            &document,
+            GovernanceChangeKind::DocumentReviewDue,
+            None,
+        )
+        .await?;
+        report.reviews_due += 1;
+    }
+    work.commit().await?;
+    Ok(report)
 }
 
 #[cfg(test)]

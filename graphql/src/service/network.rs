@@ -81,6 +81,26 @@ async fn footprint_on(
         .await?)
 }
 
+/// The ICBs in `network`'s footprint on `on`.
+pub async fn footprint_icbs(
+    db: &impl ConnectionTrait,
+    network: &str,
+    on: NaiveDate,
+) -> AppResult<Vec<String>> {
+    Ok(network_footprint::Entity::find()
+        .filter(network_footprint::Column::NetworkCode.eq(network))
+        .filter(in_force_on(
+            network_footprint::Column::ValidFrom,
+            network_footprint::Column::ValidTo,
+            on,
+        ))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| f.icb_code)
+        .collect())
+}
+
 pub async fn get(db: &impl ConnectionTrait, code: &str) -> AppResult<network::Model> {
     network::Entity::find_by_id(code.to_owned())
         .one(db)
@@ -111,13 +131,12 @@ pub struct HubChoice {
 
 /// Replaces the network's hubs from `effective_from`: hubs dropped from the list end the day
 /// before, new hubs start that day (a partner of this network promoted to hub ends its partner
-/// row), and the host must remain one of the hubs.
+/// row). A hub that hosts the network stays until the commissioners determine another host.
 pub async fn set_hubs(
     state: &AppState,
     actor: &Viewer,
     network_code: &str,
     hubs: Vec<HubChoice>,
-    host: Option<String>,
     effective_from: NaiveDate,
     reason: &str,
 ) -> AppResult<network::Model> {
@@ -146,21 +165,6 @@ pub async fn set_hubs(
     for code in &codes {
         super::provider::referenced(txn, code).await?;
     }
-    let host = host.or(network.host_provider_ods.clone());
-    match &host {
-        Some(h) if distinct.contains(h.as_str()) => {}
-        Some(h) => {
-            return Err(AppError::bad_input(format!(
-                "The host {h} would no longer be a hub; name a new host among the hubs with `host`."
-            )));
-        }
-        None => {
-            return Err(AppError::bad_input(
-                "Name the host among the hubs with `host`.",
-            ));
-        }
-    }
-
     let rows = network_membership::Entity::find()
         .filter(network_membership::Column::NetworkCode.eq(network_code))
         .all(txn)
@@ -176,6 +180,18 @@ pub async fn set_hubs(
         )));
     }
     let before = hubs_snapshot(&rows, network.host_provider_ods.as_deref(), effective_from);
+    if let Some(host) = &network.host_provider_ods {
+        let hosting_hub = rows.iter().any(|m| {
+            &m.provider_ods == host
+                && m.role == MembershipRole::Hub
+                && in_force(m.valid_from, m.valid_to, effective_from)
+        });
+        if hosting_hub && !distinct.contains(host.as_str()) {
+            return Err(AppError::bad_input(format!(
+                "{host} hosts {network_code} and would leave the network; its commissioners determine another host first (determineNetworkHost)."
+            )));
+        }
+    }
 
     for row in rows.iter().filter(|m| {
         m.role == MembershipRole::Hub && in_force(m.valid_from, m.valid_to, effective_from)
@@ -230,7 +246,6 @@ pub async fn set_hubs(
         .insert(txn)
         .await?;
     }
-    let network = set_host_row(txn, network, host).await?;
     let rows = network_membership::Entity::find()
         .filter(network_membership::Column::NetworkCode.eq(network_code))
         .all(txn)
@@ -244,51 +259,6 @@ pub async fn set_hubs(
             key: network_code,
             before: Some(before),
             after: Some(after),
-            reason: &reason,
-        },
-    )
-    .await?;
-    work.commit().await?;
-    Ok(network)
-}
-
-/// Makes `ods_code` the network's host; it must be one of the network's hubs today.
-pub async fn set_host(
-    state: &AppState,
-    actor: &Viewer,
-    network_code: &str,
-    ods_code: &str,
-    reason: &str,
-) -> AppResult<network::Model> {
-    actor.require_any(&[Role::NationalAdmin], "change a network's host")?;
-    let reason = require_reason(reason)?;
-    let mut work = UnitOfWork::begin(state).await?;
-    let (txn, today) = (work.db(), work.today);
-    let network = get(txn, network_code).await?;
-    super::provider::referenced(txn, ods_code).await?;
-    let is_hub = network_membership::Entity::find()
-        .filter(network_membership::Column::NetworkCode.eq(network_code))
-        .filter(network_membership::Column::ProviderOds.eq(ods_code))
-        .filter(network_membership::Column::Role.eq(MembershipRole::Hub))
-        .all(txn)
-        .await?
-        .iter()
-        .any(|m| in_force(m.valid_from, m.valid_to, today));
-    if !is_hub {
-        return Err(AppError::bad_input(format!(
-            "{ods_code} is not a hub of {network_code} today; the host must be one of its hubs (see setNetworkHubs)."
-        )));
-    }
-    let before = json!({ "host": network.host_provider_ods });
-    let network = set_host_row(txn, network, Some(ods_code.to_owned())).await?;
-    work.audit(
-        actor,
-        Change {
-            action: "setNetworkHost",
-            subject: Subject::Organisation(OrganisationEntity::NetworkHost),
-            key: network_code,
-            before: Some(before),
-            after: Some(json!({ "host": ods_code })),
             reason: &reason,
         },
     )
@@ -461,19 +431,6 @@ async fn end_membership(
         active.update(db).await?;
     }
     Ok(())
-}
-
-async fn set_host_row(
-    db: &impl ConnectionTrait,
-    network: network::Model,
-    host: Option<String>,
-) -> AppResult<network::Model> {
-    if network.host_provider_ods == host {
-        return Ok(network);
-    }
-    let mut active = network.into_active_model();
-    active.host_provider_ods = Set(host);
-    Ok(active.update(db).await?)
 }
 
 fn overlaps(

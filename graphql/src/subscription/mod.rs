@@ -1,7 +1,7 @@
 //! Subscription roots, one per domain noun, merged in `schema`.
 
 pub mod case;
-pub mod document;
+pub mod governance;
 pub mod indicator;
 pub mod organisation;
 pub mod risk;

@@ -7,9 +7,13 @@
 //! values (so values, series, aggregates and SPC read them like any other), and refused when
 //! typed in.
 
-use entities::enums::{AnnualReportStatus, DocumentStatus, ValueStatus, WorkplanStatus};
+use entities::enums::{
+    AnnualReportStatus, DocumentStatus, NetworkPost, ValueStatus, WorkplanStatus,
+};
 use entities::indicator_value::TOTAL;
-use entities::{annual_report, governance_document, indicator, workplan, workplan_deliverable};
+use entities::{
+    annual_report, governance_document, indicator, network_post, workplan, workplan_deliverable,
+};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::FinancialYear;
@@ -24,6 +28,11 @@ pub const WORKPLAN_AGREED: &str = "WORKPLAN_AGREED";
 pub const WORKPLAN_QI_INITIATIVE: &str = "WORKPLAN_QI_INITIATIVE";
 /// The year's annual report is published (it cannot be without its financial statement).
 pub const ANNUAL_REPORT_WITH_FINANCES: &str = "ANNUAL_REPORT_WITH_FINANCES";
+
+/// The network's clinical lead and manager posts were both held in the year ("a network
+/// management team in post", §7.1): each for at least a day of it (a choice; the specification
+/// gives no minimum).
+pub const MANAGEMENT_TEAM_IN_POST: &str = "MANAGEMENT_TEAM_IN_POST";
 
 /// The prefix of the derivations a governance document of the register proves
 /// (`service::document::derivation_of`).
@@ -40,6 +49,9 @@ pub fn derivation_source(derivation: &str) -> &'static str {
         }
         ANNUAL_REPORT_WITH_FINANCES => {
             "it is 1 once the network's annual report for the year is published with its financial statement (publishAnnualReport)."
+        }
+        MANAGEMENT_TEAM_IN_POST => {
+            "it is 1 for a year in which the network's clinical lead and manager posts were both held (appointToNetworkPost)."
         }
         document if document.starts_with(DOCUMENT) => {
             "it is 1 for a year in which the network's document of that kind is in force with every signature it needs (registerGovernanceDocument, signGovernanceDocument)."
@@ -87,8 +99,22 @@ pub(crate) async fn rederive(
         })
         .filter_map(|d| crate::service::document::derivation_of(d.kind))
         .collect();
+    let posts = network_post::Entity::find()
+        .filter(network_post::Column::NetworkCode.eq(network))
+        .filter(network_post::Column::Post.ne(NetworkPost::Chair))
+        .all(db)
+        .await?;
+    let held_in_year = |post: NetworkPost| {
+        posts.iter().any(|p| {
+            p.post == post
+                && p.valid_from <= year.last_day()
+                && p.valid_to.is_none_or(|to| to >= year.first_day())
+        })
+    };
+    let team_in_post =
+        held_in_year(NetworkPost::ClinicalLead) && held_in_year(NetworkPost::Manager);
     let has_plans = !plans.is_empty() || report.is_some();
-    if !has_plans && documents.is_empty() {
+    if !has_plans && documents.is_empty() && posts.is_empty() {
         return Ok(());
     }
     let agreed = |p: &&workplan::Model| {
@@ -128,6 +154,8 @@ pub(crate) async fn rederive(
                 WORKPLAN_AGREED if has_plans => plans.iter().any(|p| agreed(&p)),
                 WORKPLAN_QI_INITIATIVE if has_plans => has_qi,
                 ANNUAL_REPORT_WITH_FINANCES if has_plans => published,
+                // Once the network records its posts; an earlier attestation stays until then.
+                MANAGEMENT_TEAM_IN_POST if !posts.is_empty() => team_in_post,
                 // Only the kinds the network has registered a document of: a value it attested
                 // before the register existed stays until then.
                 document
@@ -158,7 +186,7 @@ pub(crate) async fn rederive(
     }
     let portal = Viewer::portal(
         "portal-derivation",
-        "Portal (derived from the network's workplans, reports and documents)",
+        "Portal (derived from the network's workplans, reports, documents and posts)",
     );
     write_in(
         work,
@@ -166,7 +194,7 @@ pub(crate) async fn rederive(
         rows,
         "DERIVED",
         Some(&format!(
-            "derived from {network}'s workplans and annual report for {}",
+            "derived from {network}'s workplans, annual report, documents and posts for {}",
             year.label()
         )),
     )

@@ -4,15 +4,16 @@ use futures_util::Stream;
 use super::stream_of;
 use crate::context::{scope, state, viewer};
 use crate::events::Event;
-use crate::object::document::GovernanceEvent;
+use crate::object::governance::GovernanceEvent;
 
 #[derive(Default)]
-pub struct DocumentSubscription;
+pub struct GovernanceSubscription;
 
 #[Subscription]
-impl DocumentSubscription {
-    /// Governance documents registered, signed and in force, for the networks whose governance
-    /// you reach. On PostgreSQL every instance's subscribers hear of every change once.
+impl GovernanceSubscription {
+    /// Changes to the governance of the networks you reach: documents registered, signed, in
+    /// force or due for review; board members, posts, meetings, approved minutes and the host.
+    /// No personal data. On PostgreSQL every instance's subscribers hear of every change once.
     async fn governance_changed(
         &self,
         ctx: &Context<'_>,
