@@ -46,6 +46,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // One open holder per post: two appointments that slip past each other do not both land.
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX network_posts_open_holder ON network_posts (network_code, post) WHERE valid_to IS NULL",
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()

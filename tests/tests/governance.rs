@@ -118,6 +118,28 @@ async fn the_board_shows_its_gaps_and_the_chair_rule_holds(app: TestApp) {
     )
     .await);
     assert_eq!(management_team(&app).await, Some(1.0));
+    // An appointment not taken up is voided: the year loses its manager, until the next one.
+    let void = "mutation($d: Date!) { vacateNetworkPost(network: \"WESSEX\", post: MANAGER, lastDay: $d, reason: \"Did not take up the post\") { validTo } }";
+    let voided = ok(call(
+        &app,
+        "NETWORK_MANAGER:WESSEX",
+        void,
+        json!({ "d": "2026-01-01" }),
+    )
+    .await);
+    assert_eq!(voided["validTo"], "2026-03-31");
+    assert_eq!(management_team(&app).await, Some(0.0));
+    ok(appoint(
+        &app,
+        "REGIONAL_LEAD:Y59",
+        "MANAGER",
+        "b.manager@example.org",
+        "RHM",
+        "2026-05-01",
+        None,
+    )
+    .await);
+    assert_eq!(management_team(&app).await, Some(1.0));
     let typed = call(
         &app,
         "NATIONAL_ADMIN",
@@ -284,12 +306,14 @@ async fn the_board_shows_its_gaps_and_the_chair_rule_holds(app: TestApp) {
         );
     }
     let seated = ok(add("NETWORK_CLINICAL_LEAD:WESSEX", radiologist).await);
+    ok(add("NETWORK_MANAGER:WESSEX", json!({ "network": "WESSEX", "seat": "THIRD_SECTOR", "name": "Spinal injuries charity", "mainEmployer": "Spinal Injuries Association", "from": "2026-11-01" })).await);
     let after = ok(board(&app, "NETWORK_MANAGER:WESSEX", None).await);
     let left = gaps(&after);
     assert!(
-        !left
-            .iter()
-            .any(|g| g.ends_with("ZZ122") || g.ends_with("RADIOLOGIST") || g == "NO_CHAIR"),
+        !left.iter().any(|g| g.ends_with("ZZ122")
+            || g.ends_with("RADIOLOGIST")
+            || g == "NO_CHAIR"
+            || g == "NO_THIRD_SECTOR"),
         "{left:?}"
     );
     ok(call(&app, "NETWORK_MANAGER:WESSEX", "mutation($id: Int!) { endBoardMembership(id: $id, lastDay: \"2026-11-21\", reason: \"Moved trust\") { validTo } }", json!({ "id": seated["id"] })).await);
@@ -433,10 +457,27 @@ async fn meetings_are_minuted_and_the_commissioners_choose_the_host(app: TestApp
         (now["notMet"].clone(), now["lastBoardMeetingOn"].clone()),
         (json!(false), json!("2026-11-12"))
     );
-    let long_ago = ok(board(&app, "NATIONAL_VIEWER", Some("2026-09-01")).await);
+    // Met within four months of 20 September (10 September), not within four of 20 March.
+    let met = |as_at: &'static str| {
+        let app = &app;
+        async move { ok(board(app, "NATIONAL_VIEWER", Some(as_at)).await)["notMet"].clone() }
+    };
     assert_eq!(
-        long_ago["notMet"], true,
-        "no board meeting in the four months to 1 September"
+        met("2026-09-01").await,
+        true,
+        "before the first board meeting"
+    );
+    assert_eq!(met("2026-09-20").await, false);
+    assert_eq!(
+        met("2027-03-20").await,
+        true,
+        "four months since 12 November"
+    );
+    let mut named = board_meeting("2026-11-13");
+    named["caseReference"] = json!("943 476 5919");
+    assert_eq!(
+        refused(&record(&app, "NETWORK_MANAGER:WESSEX", named).await),
+        "BAD_USER_INPUT"
     );
 
     // The host: determined by the footprint's commissioners, any member provider.
@@ -464,6 +505,9 @@ async fn meetings_are_minuted_and_the_commissioners_choose_the_host(app: TestApp
     );
     let hosted = ok(determine("ICB_COMMISSIONER:QRL", json!(["QRL", "QVV"])).await);
     assert_eq!(hosted["host"]["odsCode"], "ZZ122", "a partner hosts");
+    // A determination recorded late joins the history without displacing the later choice.
+    let late = ok(call(&app, "NATIONAL_ADMIN", "mutation { determineNetworkHost(input: { network: \"WESSEX\", odsCode: \"RHU\", icbs: [\"QRL\"], determinedOn: \"2026-10-01\", citation: \"October minute, recorded late\" }) { host { odsCode } } }", json!({})).await);
+    assert_eq!(late["host"]["odsCode"], "ZZ122");
     let record = ok(call(&app, "ICB_COMMISSIONER:QVV", "{ networkBoard(network: \"WESSEX\") { hostDeterminations { providerOds icbs citation recordedByName } } }", json!({})).await);
     assert_eq!(
         record["hostDeterminations"][0],
@@ -488,6 +532,7 @@ async fn meetings_are_minuted_and_the_commissioners_choose_the_host(app: TestApp
             "MEETING_HELD",
             "MEETING_HELD",
             "MINUTES_APPROVED",
+            "HOST_DETERMINED",
             "HOST_DETERMINED",
             "DOCUMENT_REGISTERED",
             "DOCUMENT_SIGNED",

@@ -31,7 +31,8 @@ pub enum Subject {
     Risk,
     /// A document on a network's governance register.
     GovernanceDocument,
-    /// A network's board: posts, members, meetings, the host's determination.
+    /// A network's board: posts, members and meetings (the host's determination is a change
+    /// to the organisation map).
     Governance,
 }
 

@@ -1,13 +1,16 @@
 //! The host is the commissioners' choice (Spinal Services Clinical Network Specification §5.1:
 //! "hosted by a named lead provider from within the network determined by the network's
 //! commissioners"): any member provider, hub or partner. Each determination is kept (which
-//! ICBs, on which day, citing what) and the organisation map names the new host.
+//! ICBs, on which day, citing what) and the organisation map names the latest determined.
 
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use entities::host_determination;
-use sea_orm::{ActiveValue::NotSet, EntityTrait, IntoActiveModel, Set};
+use sea_orm::{
+    ActiveValue::NotSet, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    Set,
+};
 use serde_json::json;
 
 use super::{memberships_on, within_reach};
@@ -71,7 +74,7 @@ pub async fn determine_host(
             choice.determined_on
         )));
     }
-    let network = crate::service::network::get(work.db(), &network_code).await?;
+    let network = super::hold_network(work.db(), &network_code).await?;
     let footprint =
         crate::service::network::footprint_icbs(work.db(), &network_code, choice.determined_on)
             .await?;
@@ -102,12 +105,24 @@ pub async fn determine_host(
     })
     .exec_with_returning(work.db())
     .await?;
+    // A determination recorded late, older than one already kept, joins the history without
+    // replacing the host chosen since.
+    let superseded = host_determination::Entity::find()
+        .filter(host_determination::Column::NetworkCode.eq(network_code.as_str()))
+        .filter(host_determination::Column::DeterminedOn.gt(choice.determined_on))
+        .count(work.db())
+        .await?
+        > 0;
     let before = json!({ "host": network.host_provider_ods });
-    let mut active = network.into_active_model();
-    active.host_provider_ods = Set(Some(provider.clone()));
-    let network = entities::network::Entity::update(active)
-        .exec(work.db())
-        .await?;
+    let network = if superseded {
+        network
+    } else {
+        let mut active = network.into_active_model();
+        active.host_provider_ods = Set(Some(provider.clone()));
+        entities::network::Entity::update(active)
+            .exec(work.db())
+            .await?
+    };
     work.audit(
         viewer,
         Change {
@@ -115,7 +130,7 @@ pub async fn determine_host(
             subject: Subject::Organisation(OrganisationEntity::NetworkHost),
             key: &network_code,
             before: Some(before),
-            after: Some(json!({ "host": provider, "icbs": icbs, "determinedOn": choice.determined_on, "determinationId": determination.id })),
+            after: Some(json!({ "host": network.host_provider_ods, "determined": provider, "icbs": icbs, "determinedOn": choice.determined_on, "determinationId": determination.id })),
             reason: &citation,
         },
     )

@@ -163,15 +163,15 @@ pub async fn record_meeting(
         .actions
         .into_iter()
         .map(|a| {
+            let action = minuted(&a.action, "actions.action")?;
             if a.due_on < new.held_on {
                 return Err(AppError::bad_input(format!(
-                    "Action \"{}\" is due on {}, before the meeting.",
-                    a.action.trim(),
+                    "Action \"{action}\" is due on {}, before the meeting.",
                     a.due_on
                 )));
             }
             Ok(Action {
-                action: minuted(&a.action, "actions.action")?,
+                action,
                 owner: minuted(&a.owner, "actions.owner")?,
                 due_on: a.due_on,
             })
@@ -217,6 +217,14 @@ pub async fn record_meeting(
         .case_reference
         .map(|c| c.trim().to_owned())
         .filter(|c| !c.is_empty());
+    if let Some(reference) = &case_reference {
+        free_of_patient_identifiers(reference, "caseReference")?;
+        if reference.chars().count() > 16 {
+            return Err(AppError::bad_input(
+                "caseReference is longer than a case reference (16 characters, e.g. CFC-2026-0042).",
+            ));
+        }
+    }
 
     let mut work = UnitOfWork::begin(state).await?;
     within_reach(new.held_on, work.today, "heldOn")?;

@@ -13,7 +13,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{announce, employer, memberships_on, require_team, within_reach};
+use super::{announce, employer_named, memberships_on, require_team, within_reach};
 use crate::auth::Viewer;
 use crate::auth::scope::Scope;
 use crate::dated::in_force;
@@ -53,9 +53,7 @@ pub async fn add_member(
     let name = filled_in(&new.name, "name")?;
     let main_employer_text = filled_in(&new.main_employer, "mainEmployer")?;
     let map = state.org_map_today().await?;
-    // An NHS employer by its code; anyone else by name.
-    let main_employer =
-        employer(&map, Some(main_employer_text.clone()))?.unwrap_or(main_employer_text);
+    let main_employer = employer_named(&map, &main_employer_text);
     let organisation = new
         .organisation
         .map(|o| o.trim().to_uppercase())
@@ -183,7 +181,7 @@ pub async fn end_member(
         "keep its board register",
     )?;
     within_reach(last_day, work.today, "lastDay")?;
-    if !in_force(member.valid_from, member.valid_to, last_day) || last_day < member.valid_from {
+    if !in_force(member.valid_from, member.valid_to, last_day) {
         return Err(AppError::bad_input(format!(
             "The member sits from {} to {}; lastDay {last_day} is outside that.",
             member.valid_from,

@@ -29,12 +29,13 @@ use entities::enums::{BoardSeat, MeetingKind, MembershipRole, NetworkPost, Profe
 use entities::{
     board_meeting, board_member, host_determination, network, network_membership, network_post,
 };
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::Value;
 
 use crate::auth::scope::Scope;
 use crate::auth::{GrantScope, Role, Viewer};
-use crate::dated::in_force;
+use crate::dated::in_force_on;
 use crate::error::{AppError, AppResult};
 use crate::events::{Event, GovernanceChange};
 use crate::service::audit::{Change, Subject};
@@ -51,7 +52,7 @@ pub const MDT_PROFESSIONS: [Profession; 4] = [
     Profession::Radiologist,
 ];
 
-/// Most meetings a board read lists (the latest first).
+/// Most meetings (and host determinations) a board read lists, the latest first.
 pub const MEETINGS_LISTED: u64 = 50;
 
 /// Something the board lacks that §5.2 asks for.
@@ -115,28 +116,26 @@ pub async fn board(
     let network = super::network::get(db, network_code).await?;
     let posts: Vec<network_post::Model> = network_post::Entity::find()
         .filter(network_post::Column::NetworkCode.eq(network_code))
+        .filter(in_force_on(
+            network_post::Column::ValidFrom,
+            network_post::Column::ValidTo,
+            as_at,
+        ))
         .order_by_asc(network_post::Column::Post)
         .all(db)
-        .await?
-        .into_iter()
-        .filter(|p| in_force(p.valid_from, p.valid_to, as_at))
-        .collect();
+        .await?;
     let members: Vec<board_member::Model> = board_member::Entity::find()
         .filter(board_member::Column::NetworkCode.eq(network_code))
+        .filter(in_force_on(
+            board_member::Column::ValidFrom,
+            board_member::Column::ValidTo,
+            as_at,
+        ))
         .order_by_asc(board_member::Column::Seat)
         .order_by_asc(board_member::Column::Id)
         .all(db)
-        .await?
-        .into_iter()
-        .filter(|m| in_force(m.valid_from, m.valid_to, as_at))
-        .collect();
-    let memberships: Vec<network_membership::Model> = network_membership::Entity::find()
-        .filter(network_membership::Column::NetworkCode.eq(network_code))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|m| in_force(m.valid_from, m.valid_to, as_at))
-        .collect();
+        .await?;
+    let memberships = memberships_on(db, network_code, as_at).await?;
     let meetings = board_meeting::Entity::find()
         .filter(board_meeting::Column::NetworkCode.eq(network_code))
         .filter(board_meeting::Column::HeldOn.lte(as_at))
@@ -159,12 +158,13 @@ pub async fn board(
         .filter(host_determination::Column::NetworkCode.eq(network_code))
         .order_by_desc(host_determination::Column::DeterminedOn)
         .order_by_desc(host_determination::Column::Id)
+        .limit(MEETINGS_LISTED)
         .all(db)
         .await?;
     let since = as_at
         .checked_sub_months(Months::new(interval_months))
         .unwrap_or(NaiveDate::MIN);
-    let not_met = last_board_meeting.is_none_or(|held| held <= since);
+    let not_met = last_board_meeting.is_none_or(|held| held < since);
     let gaps = gaps(&posts, &members, &memberships);
     Ok(Board {
         network,
@@ -309,6 +309,29 @@ fn employer(map: &crate::org_map::OrgSnapshot, code: Option<String>) -> AppResul
     }
 }
 
+/// Takes the network's row for the rest of the unit of work: on PostgreSQL later writers of the
+/// same network's board (two appointments to one post, a chair and a clinical lead at once, two
+/// host determinations) wait here and then see this one's rows; SQLite writes one at a time.
+async fn hold_network(db: &impl ConnectionTrait, code: &str) -> AppResult<network::Model> {
+    network::Entity::update_many()
+        .col_expr(network::Column::Code, Expr::col(network::Column::Code))
+        .filter(network::Column::Code.eq(code))
+        .exec(db)
+        .await?;
+    super::network::get(db, code).await
+}
+
+/// A main employer as given: an NHS organisation by its ODS code (upper-cased when the map knows
+/// it), anyone else (a charity, "independent") by the text given.
+fn employer_named(map: &crate::org_map::OrgSnapshot, text: &str) -> String {
+    let code = text.trim().to_uppercase();
+    if map.providers.contains_key(&code) || map.icbs.iter().any(|(icb, _)| *icb == code) {
+        code
+    } else {
+        text.trim().to_owned()
+    }
+}
+
 /// Governance dates are within ten years back and a year ahead of today: older history is not
 /// recorded here, and nothing further ahead is known.
 fn within_reach(date: NaiveDate, today: NaiveDate, what: &str) -> AppResult<()> {
@@ -330,9 +353,11 @@ async fn memberships_on(
 ) -> AppResult<Vec<network_membership::Model>> {
     Ok(network_membership::Entity::find()
         .filter(network_membership::Column::NetworkCode.eq(network))
+        .filter(in_force_on(
+            network_membership::Column::ValidFrom,
+            network_membership::Column::ValidTo,
+            on,
+        ))
         .all(db)
-        .await?
-        .into_iter()
-        .filter(|m| in_force(m.valid_from, m.valid_to, on))
-        .collect())
+        .await?)
 }

@@ -13,12 +13,12 @@ use sea_orm::{ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, EntityTrait, Q
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{announce, employer, holds_for_region, within_reach};
+use super::{announce, employer, hold_network, holds_for_region, within_reach};
 use crate::auth::scope::Scope;
 use crate::auth::{Role, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::events::{GovernanceChange, GovernanceChangeKind};
-use crate::service::unit_of_work::UnitOfWork;
+use crate::service::unit_of_work::{UnitOfWork, conflict_if_taken};
 use crate::service::workplan::FinancialYear;
 use crate::service::{filled_in, require_reason};
 use crate::state::AppState;
@@ -85,6 +85,10 @@ pub async fn appoint(
     if !scope.governance.contains(&network_code) {
         return Err(AppError::not_found("network", &network_code));
     }
+    let map = state.org_map_today().await?;
+    let mut work = UnitOfWork::begin(state).await?;
+    let network = hold_network(work.db(), &network_code).await?;
+    require_appointer(viewer, &network, "appoint to its posts")?;
     let name = filled_in(&a.holder_name, "holderName")?;
     let email = a.holder_email.trim().to_lowercase();
     if !email.contains('@') || email.starts_with('@') || email.ends_with('@') {
@@ -101,12 +105,7 @@ pub async fn appoint(
             "Record how the chair was appointed (`appointment`: where it was advertised, the panel, the date): the specification asks for a fair and open process.",
         ));
     }
-    let map = state.org_map_today().await?;
     let main_employer = employer(&map, a.main_employer)?;
-
-    let mut work = UnitOfWork::begin(state).await?;
-    let network = crate::service::network::get(work.db(), &network_code).await?;
-    require_appointer(viewer, &network, "appoint to its posts")?;
     within_reach(a.from, work.today, "from")?;
     let rows = network_post::Entity::find()
         .filter(network_post::Column::NetworkCode.eq(network_code.as_str()))
@@ -118,7 +117,7 @@ pub async fn appoint(
     };
     if let Some(later) = of(a.post).find(|r| r.valid_from >= a.from) {
         return Err(AppError::bad_input(format!(
-            "{network_code}'s {:?} post has a holder recorded from {}; vacate it first to record an earlier appointment.",
+            "{network_code}'s {:?} post has a holder recorded from {}; void that appointment first (vacateNetworkPost with a lastDay before it) to record an earlier one.",
             a.post, later.valid_from
         )));
     }
@@ -170,7 +169,15 @@ pub async fn appoint(
         recorded_at: Set(work.now),
     })
     .exec_with_returning(work.db())
-    .await?;
+    .await
+    .map_err(|e| {
+        conflict_if_taken(e, || {
+            format!(
+                "{network_code}'s {:?} post was filled at the same moment; read it again.",
+                a.post
+            )
+        })
+    })?;
     let key = format!("{network_code} {:?}", a.post);
     let change = GovernanceChange {
         post: Some(a.post),
@@ -186,12 +193,13 @@ pub async fn appoint(
         change,
     )
     .await?;
-    rederive_years(&mut work, &network_code, a.post, a.from).await?;
+    rederive_years(&mut work, &network_code, a.post, [a.from, a.from]).await?;
     work.commit().await?;
     Ok(holder)
 }
 
-/// Ends the current holder's term on `last_day`.
+/// Ends the current holder's term on `last_day`; a `last_day` before the holder's first day
+/// voids an appointment not taken up.
 pub async fn vacate(
     state: &AppState,
     viewer: &Viewer,
@@ -207,7 +215,7 @@ pub async fn vacate(
     }
     let reason = require_reason(reason)?;
     let mut work = UnitOfWork::begin(state).await?;
-    let network = crate::service::network::get(work.db(), network_code).await?;
+    let network = hold_network(work.db(), network_code).await?;
     require_appointer(viewer, &network, "vacate its posts")?;
     let holder = network_post::Entity::find()
         .filter(network_post::Column::NetworkCode.eq(network_code))
@@ -221,12 +229,16 @@ pub async fn vacate(
             ))
         })?;
     within_reach(last_day, work.today, "lastDay")?;
-    if last_day < holder.valid_from {
-        return Err(AppError::bad_input(format!(
-            "lastDay {last_day} is before the holder's first day, {}.",
-            holder.valid_from
-        )));
-    }
+    // A lastDay before the first day voids an appointment never taken up: it ends the day
+    // before it began, and no day counts as held.
+    let first_day = holder.valid_from;
+    let last_day = if last_day < first_day {
+        first_day
+            .checked_sub_days(Days::new(1))
+            .ok_or_else(|| AppError::bad_input("lastDay is out of range."))?
+    } else {
+        last_day
+    };
     let mut active: network_post::ActiveModel = holder.into();
     active.valid_to = Set(Some(last_day));
     let holder = active.update(work.db()).await?;
@@ -244,24 +256,28 @@ pub async fn vacate(
         change,
     )
     .await?;
-    rederive_years(&mut work, network_code, post, last_day).await?;
+    rederive_years(&mut work, network_code, post, [last_day, first_day]).await?;
     work.commit().await?;
     Ok(holder)
 }
 
-/// The management team's posts prove a generic indicator: re-derive each year from the change
-/// to today's.
+/// The management team's posts prove a generic indicator: re-derive each year between the days
+/// the change touched and today (all within `within_reach`, so a handful of years).
 async fn rederive_years(
     work: &mut UnitOfWork<'_>,
     network: &str,
     post: NetworkPost,
-    from: NaiveDate,
+    days: [NaiveDate; 2],
 ) -> AppResult<()> {
     if post == NetworkPost::Chair {
         return Ok(());
     }
-    let (first, last) = (FinancialYear::of(from), FinancialYear::of(work.today));
-    for year in first.0.min(last.0)..=first.0.max(last.0) {
+    let years = [days[0], days[1], work.today].map(|d| FinancialYear::of(d).0);
+    let (first, last) = (
+        years.iter().min().copied().unwrap_or_default(),
+        years.iter().max().copied().unwrap_or_default(),
+    );
+    for year in first..=last {
         crate::service::workplan::rederive(work, network, FinancialYear(year)).await?;
     }
     Ok(())
