@@ -90,6 +90,7 @@ async fn invalid_hub_changes_are_refused_and_change_nothing(app: TestApp) {
         (json!([hub("RHM"), hub("NOPE")]), "NOPE"),
         (json!([hub("RHU")]), "RHM hosts WESSEX"),
         (json!([hub("RHM"), hub("RK9")]), "PENINSULA"),
+        (json!([hub("RHM"), hub("ZZW01")]), "Wales"),
     ];
     for (hubs, mentions) in cases {
         let input = json!({ "input": { "network": "WESSEX", "hubs": hubs, "effectiveFrom": "2026-12-01", "reason": "test" } });

@@ -667,6 +667,17 @@ async fn funnel_names_outliers_both_ways_and_non_participants(app: TestApp) {
         .query(&["NETWORK_MANAGER:WESSEX"], open, input(worst))
         .await;
     assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
+    // Participation is not an outcome: no case opens from its funnel.
+    let prom = json!({ "input": { "indicator": "BSR_EQ5D_6_WEEKS", "providerOds": worst,
+        "from": "2026-09-01", "to": "2026-09-01", "summary": "Low EQ5D returns." } });
+    let body = app.query(&["REGISTRY_ANALYST"], open, prom).await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("participation")
+    );
 
     // Counts have no funnel.
     let body = app

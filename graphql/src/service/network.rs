@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{Days, NaiveDate};
-use entities::enums::MembershipRole;
+use entities::enums::{MembershipRole, Nation};
 use entities::{network, network_footprint, network_membership};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
@@ -163,7 +163,15 @@ pub async fn set_hubs(
     let txn = work.db();
     let network = get(txn, network_code).await?;
     for code in &codes {
-        super::provider::referenced(txn, code).await?;
+        let provider = super::provider::referenced(txn, code).await?;
+        // "Wales, Scotland, Northern Ireland & Crown Dependencies … referring services in these
+        // geographies are not part of spinal services networks" (Spinal Services Clinical
+        // Network Specification §3.2).
+        if provider.nation == Nation::Wales {
+            return Err(AppError::bad_input(format!(
+                "{code} is in Wales; Welsh spinal services are not part of the networks (Spinal Services Clinical Network Specification §3.2)."
+            )));
+        }
     }
     let rows = network_membership::Entity::find()
         .filter(network_membership::Column::NetworkCode.eq(network_code))

@@ -22,9 +22,10 @@ pub const TWO_SIGMA_FACTOR: f64 = 2.0 * (LIMIT_FACTOR / 3.0);
 /// is D4 for subgroups of two).
 pub const MR_SCREEN_FACTOR: f64 = 3.267;
 /// Segments shorter than this get a warning: limits from fewer points are
-/// not reliable (`ptd_add_short_group_warnings(warning_threshold = 12)`,
-/// flag when `n() < 12`).
-pub const MIN_RELIABLE_POINTS: usize = 12;
+/// not reliable (`ptd_add_short_group_warnings`, whose `warning_threshold`
+/// defaults to `getOption("ptd_spc.warning_threshold", 13)`: flagged when
+/// `n() < 13`, although its message and doc comment still say 12).
+pub const MIN_RELIABLE_POINTS: usize = 13;
 
 /// Chart settings.
 #[derive(Debug, Clone, PartialEq)]
@@ -551,6 +552,14 @@ mod tests {
     ];
 
     #[test]
+    fn a_segment_of_twelve_points_is_short_and_one_of_thirteen_is_not() {
+        let points: Vec<f64> = (0..13).map(|i| f64::from(i % 3)).collect();
+        let o = SpcOptions::default();
+        assert!(chart(&points[..12], &o).segments[0].too_short);
+        assert!(!chart(&points, &o).segments[0].too_short);
+    }
+
+    #[test]
     fn package_integration_ae_attendances() {
         // ptd_spc(ae_all(), attendances, period): increase, screen_outliers = TRUE.
         let o = SpcOptions {
@@ -1024,14 +1033,6 @@ mod tests {
         assert!(c.segments.iter().all(|s| s.too_short));
         assert_eq!(c.points[8].moving_range, None);
         assert_eq!(c.points[9].segment, 1);
-    }
-
-    #[test]
-    fn too_short_warning_below_twelve_points() {
-        let eleven: Vec<f64> = (0..11).map(|i| f64::from(i % 3)).collect();
-        assert!(chart(&eleven, &SpcOptions::default()).segments[0].too_short);
-        let twelve: Vec<f64> = (0..12).map(|i| f64::from(i % 3)).collect();
-        assert!(!chart(&twelve, &SpcOptions::default()).segments[0].too_short);
     }
 
     #[test]

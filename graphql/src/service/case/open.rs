@@ -214,10 +214,18 @@ pub struct Outlier {
     pub summary: String,
 }
 
+/// Indicators that measure participation (how many procedure forms and EQ5D questionnaires
+/// were returned), not outcomes: BSR Cause for Concern Policy, January 2026, Scope (compliance
+/// "too low to confidently identify outliers") and category 4 ("it is not possible to define a
+/// level at which PROMs or PREMs could be considered a cause for concern"). No funnel alarm on
+/// them opens a case; a person may still open a category-4 case by hand, with its rationale.
+pub const PARTICIPATION_INDICATORS: [&str; 3] =
+    ["BSR_PROCEDURE_FORMS", "BSR_EQ5D_6_WEEKS", "BSR_EQ5D_1_YEAR"];
+
 /// Opens a case about a provider that is a negative alarm (beyond the 99.8% limit on the worse
 /// side) on the indicator's funnel for the window (*Clinical audits and registries: a best
 /// practice guide* §4.3), with the evidence attached: indicator, window, value, limits, z-score
-/// and method. Category 4 for PROMs (EQ5D), otherwise 3 (emerging aggregate data).
+/// and method. Always category 3 (emerging aggregate data); participation measures are refused.
 pub async fn open_from_outlier(
     state: &AppState,
     caller: &Caller<'_>,
@@ -227,6 +235,12 @@ pub async fn open_from_outlier(
         .viewer
         .require_any(&[Role::RegistryAnalyst], "open a cause-for-concern case")?;
     let ind = indicator::referenced(&state.db, &outlier.indicator).await?;
+    if PARTICIPATION_INDICATORS.contains(&ind.code.as_str()) {
+        return Err(AppError::bad_input(format!(
+            "{} measures participation (forms and questionnaires returned), not outcomes: the BSR Cause for Concern Policy defines no level at which it is a cause for concern, so no case opens from its funnel. Open a category-4 case by hand (openCase) with your rationale if you must.",
+            ind.code
+        )));
+    }
     let map = state.org_map_today().await?;
     let view = analysis::funnel_plot(&state.db, &map, caller.scope, &ind, outlier.window).await?;
     let percent = ind.kind == IndicatorKind::Proportion;
@@ -277,11 +291,7 @@ pub async fn open_from_outlier(
     let new = NewCase {
         provider_ods: Some(outlier.provider_ods.clone()),
         implant: None,
-        category: if ind.code.starts_with("BSR_EQ5D") {
-            4
-        } else {
-            3
-        },
+        category: 3,
         summary: outlier.summary,
         evidence: vec![EvidenceLink { label, url }],
     };
