@@ -719,8 +719,10 @@ async fn people_on_cases_are_hidden_from_viewers_and_commissioners(app: TestApp)
 
     let case = open(&app, &people, ENGLISH, 4).await;
     let r = json!({ "r": case["reference"] });
-    // Before stage 5: commissioners and scoped integrations see nothing.
-    for token in [&commissioner, &stranger, &integration] {
+    let medical_director = app.token(&[&format!("PROVIDER_MEDICAL_DIRECTOR:{ENGLISH}")]);
+    // Before stage 5: commissioners and scoped integrations see nothing; before the copy of
+    // stage 2, nor does the provider's Medical Director.
+    for token in [&commissioner, &stranger, &integration, &medical_director] {
         let body = app.query_with(token, read, r.clone()).await;
         assert_eq!(error_codes(&body), ["NOT_FOUND"], "{body}");
         assert_eq!(body["data"]["cases"]["totalCount"], 0);
@@ -768,6 +770,10 @@ async fn people_on_cases_are_hidden_from_viewers_and_commissioners(app: TestApp)
     let body = app.query_with(&stranger, read, r.clone()).await;
     assert_eq!(error_codes(&body), ["NOT_FOUND"]);
     assert_eq!(body["data"]["cases"]["totalCount"], 0);
+    // The Medical Director, copied since stage 2, reads what the CEO reads.
+    let body = app.query_with(&medical_director, read, r.clone()).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    assert_eq!(body["data"]["case"]["lead"]["name"], "Registry Analyst");
     // The registry sees everyone.
     let body = app.query_with(&people.analyst, read, r.clone()).await;
     assert!(body.get("errors").is_none(), "{body}");
@@ -1219,6 +1225,7 @@ async fn the_case_reach_as_a_predicate_and_as_sql_agree(app: TestApp) {
         "HQIP_ASSOCIATE_DIRECTOR",
         "PROVIDER_CEO:ZZ011",
         "PROVIDER_LEAD_CLINICIAN:ZZ012",
+        "PROVIDER_MEDICAL_DIRECTOR:ZZ011",
         "PROVIDER_SUBMITTER:ZZ011",
         "ICB_COMMISSIONER:QJ2",
         "INTEGRATION:network=EM",

@@ -27,6 +27,10 @@ pub enum Role {
     ProviderSubmitter,
     ProviderLeadClinician,
     ProviderCeo,
+    /// Copied at stage 2 of a case, when the data and analyses are "made available to the
+    /// Medical Director and CEO" (BSR Cause for Concern Policy, January 2026, Tables 1-2,
+    /// stages 2 and 5).
+    ProviderMedicalDirector,
     RegistryAnalyst,
     RegistryClinicalLead,
     HqipAssociateDirector,
@@ -34,7 +38,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 14] = [
+    pub const ALL: [Role; 15] = [
         Role::NationalAdmin,
         Role::NationalViewer,
         Role::RegionalLead,
@@ -45,6 +49,7 @@ impl Role {
         Role::ProviderSubmitter,
         Role::ProviderLeadClinician,
         Role::ProviderCeo,
+        Role::ProviderMedicalDirector,
         Role::RegistryAnalyst,
         Role::RegistryClinicalLead,
         Role::HqipAssociateDirector,
@@ -63,9 +68,10 @@ impl Role {
             Role::RegionalLead => &[Region],
             Role::IcbCommissioner => &[Icb],
             Role::NetworkManager | Role::NetworkClinicalLead | Role::NetworkChair => &[Network],
-            Role::ProviderSubmitter | Role::ProviderLeadClinician | Role::ProviderCeo => {
-                &[Provider]
-            }
+            Role::ProviderSubmitter
+            | Role::ProviderLeadClinician
+            | Role::ProviderCeo
+            | Role::ProviderMedicalDirector => &[Provider],
             Role::Integration => &[Network, Icb, All],
         }
     }
@@ -82,6 +88,7 @@ impl Role {
             Role::ProviderSubmitter => "PROVIDER_SUBMITTER",
             Role::ProviderLeadClinician => "PROVIDER_LEAD_CLINICIAN",
             Role::ProviderCeo => "PROVIDER_CEO",
+            Role::ProviderMedicalDirector => "PROVIDER_MEDICAL_DIRECTOR",
             Role::RegistryAnalyst => "REGISTRY_ANALYST",
             Role::RegistryClinicalLead => "REGISTRY_CLINICAL_LEAD",
             Role::HqipAssociateDirector => "HQIP_ASSOCIATE_DIRECTOR",

@@ -67,10 +67,17 @@ pub struct CaseReach {
     pub everywhere: Option<CaseAccess>,
     /// Cases about these providers, in full (the provider's Lead Clinician and CEO).
     pub providers: BTreeSet<String>,
+    /// Cases about these providers once the registry has informed the provider (stage 2), in
+    /// full: the Medical Director is copied from then on (BSR Cause for Concern Policy, January
+    /// 2026, Tables 1-2, stage 2).
+    pub providers_from_stage_2: BTreeSet<String>,
     /// Cases about these providers once they reach stage 5, without named individuals (ICB
     /// commissioners and integrations scoped to an ICB or network: their networks' providers).
     pub providers_from_stage_5: BTreeSet<String>,
 }
+
+/// The stage from which the provider's Medical Director sees a case: the copy of stage 2.
+pub const COPIED_FROM_STAGE: i32 = 2;
 
 /// The stage from which commissioners and scoped integrations see a case.
 pub const WATCHED_FROM_STAGE: i32 = 5;
@@ -81,7 +88,10 @@ impl CaseReach {
     pub fn access(&self, provider: Option<&str>, reached_stage: i32) -> Option<CaseAccess> {
         let mut best = self.everywhere;
         if let Some(provider) = provider {
-            if self.providers.contains(provider) {
+            if self.providers.contains(provider)
+                || (reached_stage >= COPIED_FROM_STAGE
+                    && self.providers_from_stage_2.contains(provider))
+            {
                 best = Some(CaseAccess::Full);
             } else if reached_stage >= WATCHED_FROM_STAGE
                 && self.providers_from_stage_5.contains(provider)
@@ -102,6 +112,13 @@ impl CaseReach {
         if !self.providers.is_empty() {
             reach = reach.add(case::Column::ProviderOds.is_in(self.providers.iter()));
         }
+        if !self.providers_from_stage_2.is_empty() {
+            reach = reach.add(
+                Condition::all()
+                    .add(case::Column::ProviderOds.is_in(self.providers_from_stage_2.iter()))
+                    .add(case::Column::ReachedStage.gte(COPIED_FROM_STAGE)),
+            );
+        }
         if !self.providers_from_stage_5.is_empty() {
             reach = reach.add(
                 Condition::all()
@@ -109,7 +126,10 @@ impl CaseReach {
                     .add(case::Column::ReachedStage.gte(WATCHED_FROM_STAGE)),
             );
         }
-        (!self.providers.is_empty() || !self.providers_from_stage_5.is_empty()).then_some(reach)
+        (!self.providers.is_empty()
+            || !self.providers_from_stage_2.is_empty()
+            || !self.providers_from_stage_5.is_empty())
+        .then_some(reach)
     }
 }
 
@@ -219,6 +239,9 @@ impl Scope {
                 GrantScope::Provider(provider) => {
                     if matches!(grant.role, Role::ProviderLeadClinician | Role::ProviderCeo) {
                         scope.cases.providers.insert(provider.clone());
+                    }
+                    if grant.role == Role::ProviderMedicalDirector {
+                        scope.cases.providers_from_stage_2.insert(provider.clone());
                     }
                     scope.providers.insert(provider.clone());
                     scope.own_providers.insert(provider.clone());
