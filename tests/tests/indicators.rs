@@ -585,9 +585,34 @@ async fn funnel_names_outliers_both_ways_and_non_participants(app: TestApp) {
             n,
             200,
         ));
+        if ods == worst {
+            values.last_mut().unwrap()["status"] = json!("PROVISIONAL");
+        }
     }
     let body = submit(&app, &["NATIONAL_ADMIN"], values).await;
     assert!(body.get("errors").is_none(), "{body}");
+    // The worst figure is still provisional: the funnel says so, and can leave it out.
+    let validated = app
+        .admin(
+            r#"{ indicatorFunnel(indicator: "HVLC_READMISSION_30D_LUMBAR_FUSION", from: "2026-09-01", to: "2026-09-01") { participants points { organisation provisionalValues } }
+                validated: indicatorFunnel(indicator: "HVLC_READMISSION_30D_LUMBAR_FUSION", from: "2026-09-01", to: "2026-09-01", validatedOnly: true) { participants points { organisation } } }"#,
+            json!({}),
+        )
+        .await;
+    let provisional: Vec<&str> = validated["indicatorFunnel"]["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["provisionalValues"] == 1)
+        .map(|p| p["organisation"].as_str().unwrap())
+        .collect();
+    assert_eq!(provisional, [worst.as_str()]);
+    assert_eq!(
+        validated["validated"]["participants"].as_u64(),
+        validated["indicatorFunnel"]["participants"]
+            .as_u64()
+            .map(|n| n - 1)
+    );
     let query = r#"{ indicatorFunnel(indicator: "HVLC_READMISSION_30D_LUMBAR_FUSION", from: "2026-09-01", to: "2026-09-01") {
         method target phi tau2 overdispersionAdjusted participants nonParticipating
         points { organisation value denominator zScore status limits { alertLow alertHigh alarmLow alarmHigh } }

@@ -388,6 +388,8 @@ pub struct FunnelPoint {
     pub z_score: f64,
     pub limits: FunnelLimits,
     pub status: OutlierStatus,
+    /// How many of the values behind the point are still provisional.
+    pub provisional_values: i32,
 }
 
 #[derive(SimpleObject)]
@@ -446,6 +448,7 @@ impl FunnelPlot {
                     z_score: r.point.z,
                     limits: limits(&r.point.limits),
                     status: funnel::status(r.point.band, direction).into(),
+                    provisional_values: i32::try_from(r.figure.provisional).unwrap_or(i32::MAX),
                 })
                 .collect(),
             non_participating: v.non_participating,

@@ -180,7 +180,8 @@ impl IndicatorQuery {
 
     /// A funnel plot across every organisation with data in the window, with alert (95%) and
     /// alarm (99.8%) limits, over-dispersion, outliers named positive or negative, and
-    /// non-participation; points for organisations in your scope.
+    /// non-participation; points for organisations in your scope, each saying how many of its
+    /// values are still provisional. `validatedOnly` plots validated values alone.
     async fn indicator_funnel(
         &self,
         ctx: &Context<'_>,
@@ -188,12 +189,19 @@ impl IndicatorQuery {
         from: Date,
         to: Date,
         as_at: Option<Date>,
+        #[graphql(default)] validated_only: bool,
     ) -> Result<FunnelPlot> {
         let asked = asked(ctx, &indicator, from, to).await?;
         let map = map_as_at(ctx, as_at).await?;
-        let view =
-            analysis::funnel_plot(asked.db, &map, &asked.scope, &asked.indicator, asked.window)
-                .await?;
+        let view = analysis::funnel_plot(
+            asked.db,
+            &map,
+            &asked.scope,
+            &asked.indicator,
+            asked.window,
+            validated_only,
+        )
+        .await?;
         Ok(FunnelPlot::new(
             asked.indicator.code,
             view,

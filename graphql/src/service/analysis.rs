@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::NaiveDate;
 use entities::enums::{
     FunnelMethod, ImprovementDirection, IndicatorKind, IndicatorLevel, MembershipRole, Nation,
+    ValueStatus,
 };
 use entities::{indicator, indicator_value, indicator_value_revision, network_membership};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -73,6 +74,8 @@ pub struct Figure {
     pub value: Option<f64>,
     /// Stored values combined.
     pub values: usize,
+    /// Of those, how many are still provisional (not yet validated by their submitter).
+    pub provisional: usize,
     /// Counts of 1-7 hidden.
     pub suppressed: bool,
     /// Counts rounded to the nearest 5.
@@ -117,6 +120,7 @@ pub fn single(kind: IndicatorKind, m: &indicator_value::Model) -> Figure {
         denominator,
         value: value_of(kind, m.numerator, m.denominator, m.value),
         values: 1,
+        provisional: usize::from(m.status == ValueStatus::Provisional),
         ..Figure::default()
     }
 }
@@ -167,6 +171,10 @@ pub fn combine<'a>(
             _ => rate(kind, numerator, denominator, value),
         },
         values,
+        provisional: rows
+            .iter()
+            .filter(|m| m.status == ValueStatus::Provisional)
+            .count(),
         suppressed: false,
         rounded: false,
         note,
@@ -473,6 +481,7 @@ async fn per_organisation(
     indicator: &indicator::Model,
     members: &BTreeSet<String>,
     window: Window,
+    validated_only: bool,
 ) -> AppResult<BTreeMap<String, Figure>> {
     if indicator.kind == IndicatorKind::Median && window.from != window.to {
         return Err(AppError::bad_input(format!(
@@ -482,7 +491,10 @@ async fn per_organisation(
     }
     let rows = load_values(db, &indicator.code, Some(members), window, TOTAL).await?;
     let mut by_org: BTreeMap<String, Vec<&indicator_value::Model>> = BTreeMap::new();
-    for r in &rows {
+    for r in rows
+        .iter()
+        .filter(|r| !validated_only || r.status == ValueStatus::Validated)
+    {
         by_org.entry(r.organisation.clone()).or_default().push(r);
     }
     Ok(by_org
@@ -521,11 +533,12 @@ pub async fn benchmark(
     window: Window,
 ) -> AppResult<Benchmark> {
     let members = members_of_area(db, map, indicator.level, &Area::England).await?;
-    let figures: Vec<(String, Figure, f64)> = per_organisation(db, indicator, &members, window)
-        .await?
-        .into_iter()
-        .filter_map(|(org, f)| f.value.map(|v| (org, f, v)))
-        .collect();
+    let figures: Vec<(String, Figure, f64)> =
+        per_organisation(db, indicator, &members, window, false)
+            .await?
+            .into_iter()
+            .filter_map(|(org, f)| f.value.map(|v| (org, f, v)))
+            .collect();
     let values: Vec<f64> = figures.iter().map(|(_, _, v)| *v).collect();
     let ranks = summary::rank(&values, indicator.direction.into());
     let roles: HashMap<String, MembershipRole> = if indicator.level == IndicatorLevel::Provider {
@@ -612,6 +625,7 @@ pub async fn funnel_plot(
     scope: &Scope,
     indicator: &indicator::Model,
     window: Window,
+    validated_only: bool,
 ) -> AppResult<FunnelView> {
     let Some(method) = indicator.funnel_method else {
         return Err(AppError::bad_input(format!(
@@ -620,11 +634,12 @@ pub async fn funnel_plot(
         )));
     };
     let members = members_of_area(db, map, indicator.level, &Area::England).await?;
-    let figures: Vec<(String, Figure)> = per_organisation(db, indicator, &members, window)
-        .await?
-        .into_iter()
-        .filter(|(_, f)| f.numerator.is_some() && f.denominator.is_some_and(|d| d > 0.0))
-        .collect();
+    let figures: Vec<(String, Figure)> =
+        per_organisation(db, indicator, &members, window, validated_only)
+            .await?
+            .into_iter()
+            .filter(|(_, f)| f.numerator.is_some() && f.denominator.is_some_and(|d| d > 0.0))
+            .collect();
     if figures.is_empty() {
         return Err(AppError::bad_input(format!(
             "No organisation has {} values between {} and {}.",

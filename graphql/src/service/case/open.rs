@@ -242,7 +242,8 @@ pub async fn open_from_outlier(
         )));
     }
     let map = state.org_map_today().await?;
-    let view = analysis::funnel_plot(&state.db, &map, caller.scope, &ind, outlier.window).await?;
+    let view =
+        analysis::funnel_plot(&state.db, &map, caller.scope, &ind, outlier.window, false).await?;
     let percent = ind.kind == IndicatorKind::Proportion;
     let scale = if percent { 100.0 } else { 1.0 };
     let Some(row) = view
