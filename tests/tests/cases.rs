@@ -581,9 +581,27 @@ async fn invalid_and_unauthorised_transitions_change_nothing(app: TestApp) {
         assert_eq!(error_codes(&body), ["FORBIDDEN"], "{grants:?}: {body}");
     }
     let case = find_case_to_answer(&app, &people, &case).await;
+    // Stage 2 is the registry lead's: another analyst may not send the request.
+    let another = app.token_as("analyst-2", "Another Analyst", &["REGISTRY_ANALYST"]);
+    let body = act(
+        &app,
+        &another,
+        "sendRequest",
+        "CaseStepInput",
+        step_input(&case, None),
+    )
+    .await;
+    assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("case's lead or a REGISTRY_CLINICAL_LEAD")
+    );
+    // The registry's clinical lead may, in the lead's place.
     let case = ok(
         &app,
-        &people.analyst,
+        &people.clinical_lead,
         "sendRequest",
         "CaseStepInput",
         step_input(&case, None),

@@ -108,6 +108,14 @@ impl<'a> Work<'a> {
             }
             Who::Clock => Vec::new(),
         };
+        let could_act = if action.by_the_lead() {
+            could_act
+                .into_iter()
+                .chain([Role::RegistryClinicalLead])
+                .collect()
+        } else {
+            could_act
+        };
         // A provider's role is checked once the case is read: to anyone who cannot see the
         // case, it does not exist.
         let national = could_act
@@ -135,9 +143,26 @@ impl<'a> Work<'a> {
                 .find(|s| s.stage == stage)
                 .and_then(|s| Role::parse(&s.actor_role))
         };
-        let holds = |role: Role| viewer.is_some_and(|v| v.holds(role, &provider));
+        let lead = self.case.lead_sub.as_deref();
+        let by_the_lead = rule.action.by_the_lead();
+        let holds = |role: Role| {
+            viewer.is_some_and(|v| {
+                if by_the_lead {
+                    (v.holds(role, &provider) && lead == Some(v.sub.as_str()))
+                        || v.has_role(Role::RegistryClinicalLead)
+                } else {
+                    v.holds(role, &provider)
+                }
+            })
+        };
         match rule.permit(self.case.step, viewer.is_none(), stage_actor, holds) {
             Ok(()) => {}
+            Err(Refusal::NotYours(_)) if by_the_lead => {
+                return Err(AppError::forbidden(format!(
+                    "Only the case's lead or a REGISTRY_CLINICAL_LEAD may {} on {}.",
+                    rule.to_do, self.case.reference
+                )));
+            }
             Err(Refusal::NotYours(who)) => {
                 let whose = match &provider {
                     GrantScope::Provider(ods) if !ods.is_empty() => format!(" (for {ods})"),

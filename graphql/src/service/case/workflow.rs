@@ -245,6 +245,17 @@ impl Move {
         Move::FlagOverdue,
     ];
 
+    /// Made by the registry's lead, not by any analyst: the tables name the "NCAPOP supplier
+    /// lead" at stages 2 and 5 and the "NCAPOP supplier" elsewhere (BSR Cause for Concern
+    /// Policy, January 2026, Tables 1-2, "Who?", stages 2 and 5). The case's lead makes them, or
+    /// a REGISTRY_CLINICAL_LEAD in their place.
+    pub fn by_the_lead(self) -> bool {
+        matches!(
+            self,
+            Move::SendRequest | Move::RecordTelephoneCall | Move::SendConfirmation
+        )
+    }
+
     /// Its row of `RULES` (a test checks every move has exactly one).
     pub fn rule(self) -> &'static Rule {
         RULES.iter().find(|r| r.action == self).unwrap_or(&RULES[0])
