@@ -71,7 +71,15 @@ fn gaps(board: &Value) -> Vec<String> {
 async fn the_board_shows_its_gaps_and_the_chair_rule_holds(app: TestApp) {
     // The demo board: two hubs and one partner represented, one hub's management, a patient
     // representative and a commissioner.
+    // The first request of the day also reads the organisation map that scopes it.
+    board(&app, "NETWORK_MANAGER:WESSEX", None).await;
+    let before = app.statements();
     let demo = ok(board(&app, "NETWORK_MANAGER:WESSEX", None).await);
+    let statements_for_six = app.statements() - before;
+    eprintln!(
+        "SQL statements for networkBoard on {:?}: {statements_for_six}",
+        app.kind()
+    );
     assert_eq!(
         gaps(&demo),
         [
@@ -307,7 +315,13 @@ async fn the_board_shows_its_gaps_and_the_chair_rule_holds(app: TestApp) {
     }
     let seated = ok(add("NETWORK_CLINICAL_LEAD:WESSEX", radiologist).await);
     ok(add("NETWORK_MANAGER:WESSEX", json!({ "network": "WESSEX", "seat": "THIRD_SECTOR", "name": "Spinal injuries charity", "mainEmployer": "Spinal Injuries Association", "from": "2026-11-01" })).await);
+    let before = app.statements();
     let after = ok(board(&app, "NETWORK_MANAGER:WESSEX", None).await);
+    assert_eq!(
+        app.statements() - before,
+        statements_for_six,
+        "the board read costs the same statements for 6 members and for 8, with 3 posts"
+    );
     let left = gaps(&after);
     assert!(
         !left.iter().any(|g| g.ends_with("ZZ122")
