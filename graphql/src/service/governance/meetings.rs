@@ -109,16 +109,8 @@ pub async fn record_meeting(
     let network = new.network.trim().to_owned();
     require_team(viewer, scope, &network, "record its meetings")?;
     let title = minuted(&new.title, "title")?;
-    for (len, what) in [
-        (new.attendees.len(), "attendees"),
-        (new.apologies.len(), "apologies"),
-    ] {
-        if len > MAX_ENTRIES {
-            return Err(AppError::bad_input(format!(
-                "{what} has {len} entries; a meeting records at most {MAX_ENTRIES}."
-            )));
-        }
-    }
+    bounded(&new.attendees, "attendees")?;
+    bounded(&new.apologies, "apologies")?;
     bounded(&new.declarations, "declarations")?;
     bounded(&new.decisions, "decisions")?;
     bounded(&new.actions, "actions")?;

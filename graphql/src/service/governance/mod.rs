@@ -95,7 +95,7 @@ pub struct Board {
     pub last_board_meeting: Option<NaiveDate>,
     /// No board meeting within the interval asked for, up to the day.
     pub not_met: bool,
-    /// Every determination of the host, latest first.
+    /// The latest determinations of the host (at most `MEETINGS_LISTED`), latest first.
     pub host_determinations: Vec<host_determination::Model>,
 }
 
@@ -221,14 +221,13 @@ pub fn gaps(
             gap(kind, None);
         }
     }
-    let professions: BTreeSet<String> = seated(BoardSeat::ClinicalRepresentative)
+    let professions: Vec<Profession> = seated(BoardSeat::ClinicalRepresentative)
         .chain(seated(BoardSeat::RegionalAhp))
         .chain(seated(BoardSeat::Specialty))
         .filter_map(|m| m.profession)
-        .map(profession_code)
         .collect();
     for profession in MDT_PROFESSIONS {
-        if !professions.contains(&profession_code(profession)) {
+        if !professions.contains(&profession) {
             gap(
                 GapKind::MdtProfessionMissing,
                 Some(profession_code(profession)),
@@ -292,24 +291,27 @@ fn holds_for_region(viewer: &Viewer, role: Role, network: &network::Model) -> bo
     viewer.holds(role, &GrantScope::Region(network.lead_region_code.clone()))
 }
 
-/// A known provider or ICB code as a main employer, upper-cased.
-fn employer(map: &crate::org_map::OrgSnapshot, code: Option<String>) -> AppResult<Option<String>> {
-    let Some(code) = code
-        .map(|c| c.trim().to_uppercase())
-        .filter(|c| !c.is_empty())
-    else {
-        return Ok(None);
-    };
-    if map.providers.contains_key(&code) || map.icbs.iter().any(|(icb, _)| *icb == code) {
-        Ok(Some(code))
-    } else {
-        Err(AppError::bad_input(format!(
-            "No provider or ICB has the code \"{code}\"; give the main employer's ODS code."
-        )))
-    }
+/// `text` as the ODS code of a provider or ICB the map knows, upper-cased.
+fn known_code(map: &crate::org_map::OrgSnapshot, text: &str) -> Option<String> {
+    let code = text.trim().to_uppercase();
+    (map.providers.contains_key(&code) || map.icbs.iter().any(|(icb, _)| *icb == code))
+        .then_some(code)
 }
 
-/// Takes the network's row for the rest of the unit of work: on PostgreSQL later writers of the
+/// A post holder's main employer: a known provider or ICB code, or none.
+fn employer(map: &crate::org_map::OrgSnapshot, code: Option<String>) -> AppResult<Option<String>> {
+    let Some(code) = code.filter(|c| !c.trim().is_empty()) else {
+        return Ok(None);
+    };
+    known_code(map, &code).map(Some).ok_or_else(|| {
+        AppError::bad_input(format!(
+            "No provider or ICB has the code \"{}\"; give the main employer's ODS code.",
+            code.trim().to_uppercase()
+        ))
+    })
+}
+
+/// Takes the network's row (after the caller's role is checked) for the rest of the unit of work: on PostgreSQL later writers of the
 /// same network's board (two appointments to one post, a chair and a clinical lead at once, two
 /// host determinations) wait here and then see this one's rows; SQLite writes one at a time.
 async fn hold_network(db: &impl ConnectionTrait, code: &str) -> AppResult<network::Model> {
@@ -324,12 +326,7 @@ async fn hold_network(db: &impl ConnectionTrait, code: &str) -> AppResult<networ
 /// A main employer as given: an NHS organisation by its ODS code (upper-cased when the map knows
 /// it), anyone else (a charity, "independent") by the text given.
 fn employer_named(map: &crate::org_map::OrgSnapshot, text: &str) -> String {
-    let code = text.trim().to_uppercase();
-    if map.providers.contains_key(&code) || map.icbs.iter().any(|(icb, _)| *icb == code) {
-        code
-    } else {
-        text.trim().to_owned()
-    }
+    known_code(map, text).unwrap_or_else(|| text.trim().to_owned())
 }
 
 /// Governance dates are within ten years back and a year ahead of today: older history is not

@@ -87,8 +87,9 @@ pub async fn appoint(
     }
     let map = state.org_map_today().await?;
     let mut work = UnitOfWork::begin(state).await?;
-    let network = hold_network(work.db(), &network_code).await?;
+    let network = crate::service::network::get(work.db(), &network_code).await?;
     require_appointer(viewer, &network, "appoint to its posts")?;
+    let network = hold_network(work.db(), &network_code).await?;
     let name = filled_in(&a.holder_name, "holderName")?;
     let email = a.holder_email.trim().to_lowercase();
     if !email.contains('@') || email.starts_with('@') || email.ends_with('@') {
@@ -135,9 +136,10 @@ pub async fn appoint(
     }
     let mut warnings = Vec::new();
     if a.post == NetworkPost::Chair {
-        let lead_employers = of(NetworkPost::ClinicalLead).filter_map(|r| r.main_employer.as_ref());
+        let mut lead_employers =
+            of(NetworkPost::ClinicalLead).filter_map(|r| r.main_employer.as_ref());
         if let Some(employer) = &main_employer {
-            if lead_employers.into_iter().any(|e| e == employer) {
+            if lead_employers.any(|e| e == employer) {
                 warnings.push(ChairWarning::SameEmployerAsClinicalLead);
             }
             if network.host_provider_ods.as_ref() == Some(employer) {
@@ -215,8 +217,9 @@ pub async fn vacate(
     }
     let reason = require_reason(reason)?;
     let mut work = UnitOfWork::begin(state).await?;
-    let network = hold_network(work.db(), network_code).await?;
+    let network = crate::service::network::get(work.db(), network_code).await?;
     require_appointer(viewer, &network, "vacate its posts")?;
+    hold_network(work.db(), network_code).await?;
     let holder = network_post::Entity::find()
         .filter(network_post::Column::NetworkCode.eq(network_code))
         .filter(network_post::Column::Post.eq(post))

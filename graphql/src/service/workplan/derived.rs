@@ -2,10 +2,10 @@
 //! Network Specification §7, item 1: "There is an annual workplan agreed with the network's
 //! commissioners"; "The annual workplan includes at least one quality improvement initiative";
 //! "An annual report is produced … The report includes a financial statement"). The catalogue
-//! names them by their `derivation`; they are recomputed from the plans and the report of a
-//! network's year in the unit of work of every change to those, written as ordinary annual
-//! values (so values, series, aggregates and SPC read them like any other), and refused when
-//! typed in.
+//! names them by their `derivation`; they are recomputed from the plans, the report, the
+//! document register and the posts of a network's year in the unit of work of every change to
+//! those, written as ordinary annual values (so values, series, aggregates and SPC read them
+//! like any other), and refused when typed in.
 
 use entities::enums::{
     AnnualReportStatus, DocumentStatus, NetworkPost, ValueStatus, WorkplanStatus,
