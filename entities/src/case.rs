@@ -27,7 +27,7 @@ pub struct Model {
     pub step: CaseStep,
     /// 1-7; `None` on the implant path.
     pub stage: Option<i32>,
-    /// The highest stage the case has reached (ICB commissioners see cases from stage 5).
+    /// The highest stage the case has reached.
     pub reached_stage: i32,
     pub stage_started_on: Date,
     pub due_on: Option<Date>,
@@ -46,6 +46,14 @@ pub struct Model {
     pub call_recorded_at: Option<DateTimeUtc>,
     /// Decided jointly at stage 5.
     pub regulator_informed: Option<bool>,
+    /// When the provider's CEO recorded informing the commissioners, as stage 5 decided: from
+    /// then on the commissioners of the provider's network footprint read the case.
+    pub commissioners_informed_at: Option<DateTimeUtc>,
+    /// The project's allocated HQIP Associate Director (Tables 1-2, stage 1): who agrees the next
+    /// steps and is kept apprised.
+    pub associate_director_sub: Option<String>,
+    pub associate_director_name: Option<String>,
+    pub associate_director_email: Option<String>,
     pub outcome: Option<CaseOutcome>,
     pub urgent: bool,
     /// The registry lead for the case (who opened it, or the nominated lead of an urgent case).

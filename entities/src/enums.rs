@@ -50,7 +50,18 @@ pub enum ContactRole {
 /// directory (BSR Cause for Concern Policy, January 2026, Tables 1-2 and footnotes 1-7; category 3
 /// for MHRA and ODEP).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -71,6 +82,96 @@ pub enum MailParty {
     Mhra,
     #[sea_orm(string_value = "ODEP")]
     Odep,
+    /// The case's allocated HQIP Associate Director, at the address the allocation records
+    /// (Tables 1-2, stage 1: "HQIP AD to be kept apprised").
+    #[sea_orm(string_value = "HQIP_ASSOCIATE_DIRECTOR")]
+    HqipAssociateDirector,
+    /// The royal colleges a stage-5 decision may name ("relevant royal colleges", Tables 1-2,
+    /// stage 5); the policy gives no addresses.
+    #[sea_orm(string_value = "RCS_ENGLAND")]
+    RcsEngland,
+    #[sea_orm(string_value = "RCS_EDINBURGH")]
+    RcsEdinburgh,
+    #[sea_orm(string_value = "RCP_LONDON")]
+    RcpLondon,
+    #[sea_orm(string_value = "RCR")]
+    Rcr,
+    #[sea_orm(string_value = "RCOA")]
+    Rcoa,
+}
+
+impl MailParty {
+    /// The royal colleges of the recipient directory.
+    pub const ROYAL_COLLEGES: [MailParty; 5] = [
+        MailParty::RcsEngland,
+        MailParty::RcsEdinburgh,
+        MailParty::RcpLondon,
+        MailParty::Rcr,
+        MailParty::Rcoa,
+    ];
+
+    pub fn is_royal_college(self) -> bool {
+        Self::ROYAL_COLLEGES.contains(&self)
+    }
+}
+
+/// One part of the joint stage-5 decision of the HQIP Associate Director and the registry
+/// clinical lead (BSR Cause for Concern Policy, January 2026, Table 1, stage 5: "the requirement
+/// for the NCAPOP supplier to inform CQC and for the Provider CEO to inform commissioners, NHS
+/// Improvement and relevant royal colleges"; Table 2, stage 5: "to inform Welsh Government and
+/// relevant royal colleges"). Which parts a case decides is its policy version's data.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(40))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DisclosurePart {
+    /// The registry informs the CQC (England) or the Welsh Government (Wales).
+    #[sea_orm(string_value = "REGISTRY_INFORMS_REGULATOR")]
+    RegistryInformsRegulator,
+    /// The registry informs the named royal colleges (Wales).
+    #[sea_orm(string_value = "REGISTRY_INFORMS_ROYAL_COLLEGES")]
+    RegistryInformsRoyalColleges,
+    /// The provider's CEO informs the commissioners (England).
+    #[sea_orm(string_value = "CEO_INFORMS_COMMISSIONERS")]
+    CeoInformsCommissioners,
+    /// The provider's CEO informs NHS Improvement (England).
+    #[sea_orm(string_value = "CEO_INFORMS_NHS_IMPROVEMENT")]
+    CeoInformsNhsImprovement,
+    /// The provider's CEO informs the named royal colleges (England).
+    #[sea_orm(string_value = "CEO_INFORMS_ROYAL_COLLEGES")]
+    CeoInformsRoyalColleges,
+}
+
+impl DisclosurePart {
+    /// The parts the provider's CEO carries out and records, rather than the registry.
+    pub fn by_the_ceo(self) -> bool {
+        matches!(
+            self,
+            Self::CeoInformsCommissioners
+                | Self::CeoInformsNhsImprovement
+                | Self::CeoInformsRoyalColleges
+        )
+    }
+
+    /// The parts that name royal colleges.
+    pub fn names_colleges(self) -> bool {
+        matches!(
+            self,
+            Self::RegistryInformsRoyalColleges | Self::CeoInformsRoyalColleges
+        )
+    }
 }
 
 /// When a mail rule applies.
@@ -86,6 +187,10 @@ pub enum MailCondition {
     /// the regulator is informed (BSR Cause for Concern Policy, January 2026, Tables 1-2, stage 5).
     #[sea_orm(string_value = "IF_REGULATOR_INFORMED")]
     IfRegulatorInformed,
+    /// Only when the joint stage-5 decision has the registry inform royal colleges; the letter
+    /// goes to the colleges it names (BSR Cause for Concern Policy, January 2026, Table 2, stage 5).
+    #[sea_orm(string_value = "IF_ROYAL_COLLEGES_INFORMED")]
+    IfRoyalCollegesInformed,
 }
 
 /// Where a case is in its process (BSR Cause for Concern Policy, January 2026, Tables 1-2). Stage 1

@@ -10,6 +10,7 @@ pub mod case;
 pub mod case_action;
 pub mod case_conflict;
 pub mod case_decision;
+pub mod case_disclosure_rule;
 pub mod case_event;
 pub mod case_mail_rule;
 pub mod case_stage;

@@ -64,9 +64,15 @@ pub enum CaseChangeKind {
     Opened,
     StageChanged,
     Closed,
+    /// Stage 1 found a case to answer: the allocated HQIP Associate Director is asked to agree
+    /// next steps.
+    NextStepsRequested,
+    /// The provider's CEO recorded informing the commissioners: from now on they read the case.
+    CommissionersInformed,
 }
 
-/// A case opened, changed stage or closed. Names no individual; subscribers
+/// A case opened, changed stage or closed, or something its readers wait for happened. Names no
+/// individual; subscribers
 /// receive it only if the case is in their scope (`CaseReach::access`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CaseChange {
@@ -77,8 +83,12 @@ pub struct CaseChange {
     pub network_code: Option<String>,
     pub from_stage: Option<i32>,
     pub to_stage: Option<i32>,
-    /// The highest stage reached (commissioners and scoped integrations hear from stage 5).
+    /// The highest stage reached (the Medical Director hears from stage 2).
     pub reached_stage: i32,
+    /// The CEO recorded informing the commissioners (who, with scoped integrations, hear of the
+    /// case from then on).
+    #[serde(default)]
+    pub commissioners_informed: bool,
     pub due_on: Option<chrono::NaiveDate>,
     pub outcome: Option<entities::enums::CaseOutcome>,
     pub at: DateTime<Utc>,

@@ -19,6 +19,7 @@ mod m20261201_000002_create_workplans;
 mod m20261201_000003_create_risks;
 mod m20261201_000004_create_governance_documents;
 mod m20261202_000001_create_boards;
+mod m20261202_000002_decide_each_disclosure;
 pub mod reference;
 
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_create_risks::Migration),
             Box::new(m20261201_000004_create_governance_documents::Migration),
             Box::new(m20261202_000001_create_boards::Migration),
+            Box::new(m20261202_000002_decide_each_disclosure::Migration),
         ]
     }
 }

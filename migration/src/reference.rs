@@ -7,12 +7,12 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use entities::enums::{
-    Frequency, FunnelMethod, ImprovementDirection, IndicatorKind, IndicatorLevel, IndicatorSource,
-    MailCondition, MailParty, MembershipRole, Nation,
+    DisclosurePart, Frequency, FunnelMethod, ImprovementDirection, IndicatorKind, IndicatorLevel,
+    IndicatorSource, MailCondition, MailParty, MembershipRole, Nation,
 };
 use entities::{
-    bank_holiday, case_mail_rule, case_stage, icb, icb_succession, indicator, network,
-    network_footprint, network_membership, provider, recipient, reference_load, region,
+    bank_holiday, case_disclosure_rule, case_mail_rule, case_stage, icb, icb_succession, indicator,
+    network, network_footprint, network_membership, provider, recipient, reference_load, region,
 };
 use sea_orm_migration::sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -68,11 +68,24 @@ const DATASETS: &[(&str, InsertFn)] = &[
     ("reference/bank_holidays_england_wales@1", |c| {
         Box::pin(insert_bank_holidays(c))
     }),
-    ("policy/case_stages@1", |c| Box::pin(insert_case_stages(c))),
-    ("policy/case_mail_rules@1", |c| {
-        Box::pin(insert_case_mail_rules(c))
+    ("policy/case_stages@1", |c| {
+        Box::pin(insert_case_stages(c, 1))
     }),
-    ("policy/recipients@1", |c| Box::pin(insert_recipients(c))),
+    ("policy/case_mail_rules@1", |c| {
+        Box::pin(insert_case_mail_rules(c, 1))
+    }),
+    ("policy/recipients@1", |c| Box::pin(insert_recipients(c, 1))),
+    // Version 2: the whole stage-5 decision and the allocated HQIP Associate Director.
+    ("policy/case_stages@2", |c| {
+        Box::pin(insert_case_stages(c, 2))
+    }),
+    ("policy/case_mail_rules@2", |c| {
+        Box::pin(insert_case_mail_rules(c, 2))
+    }),
+    ("policy/recipients@2", |c| Box::pin(insert_recipients(c, 2))),
+    ("policy/case_disclosure_rules@1", |c| {
+        Box::pin(insert_case_disclosure_rules(c))
+    }),
     ("catalogue/indicators@1", |c| Box::pin(insert_indicators(c))),
 ];
 
@@ -330,8 +343,9 @@ async fn insert_bank_holidays<C: ConnectionTrait>(conn: &C) -> Result<usize, DbE
     .await
 }
 
-/// The BSR Cause for Concern Policy, January 2026 escalation tables as version 1 of the policy (see
-/// `case_stages.csv`, whose `source` column cites the table and stage of each row).
+/// The BSR Cause for Concern Policy, January 2026 escalation tables as versions of the policy (see
+/// `case_stages.csv`, whose `source` column cites the table and stage of each row). Version 2
+/// reads stage 1's allocated Associate Director and stage 5's whole decision.
 #[derive(Deserialize)]
 struct CaseStageRow {
     jurisdiction: Nation,
@@ -343,7 +357,7 @@ struct CaseStageRow {
     source: String,
 }
 
-async fn insert_case_stages<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr> {
+async fn insert_case_stages<C: ConnectionTrait>(conn: &C, version: i32) -> Result<usize, DbErr> {
     let rows: Vec<CaseStageRow> = parse(
         "case_stages.csv",
         include_str!("../reference/case_stages.csv"),
@@ -351,6 +365,7 @@ async fn insert_case_stages<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr
     insert_all(
         conn,
         rows.into_iter()
+            .filter(|r| r.version == version)
             .map(|r| case_stage::ActiveModel {
                 jurisdiction: Set(r.jurisdiction),
                 version: Set(r.version),
@@ -373,8 +388,9 @@ struct CaseMailRuleRow {
     version: i32,
     stage: i32,
     event: String,
-    /// Space-separated `MailParty` values.
-    to_recipients: String,
+    /// Space-separated `MailParty` values (empty where the condition names them: the colleges a
+    /// stage-5 decision names).
+    to_recipients: Option<String>,
     cc_recipients: Option<String>,
     condition: MailCondition,
     source: String,
@@ -393,20 +409,23 @@ fn parties(list: &str) -> Result<serde_json::Value, DbErr> {
     serde_json::to_value(parsed).map_err(|e| DbErr::Custom(e.to_string()))
 }
 
-async fn insert_case_mail_rules<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr> {
+async fn insert_case_mail_rules<C: ConnectionTrait>(
+    conn: &C,
+    version: i32,
+) -> Result<usize, DbErr> {
     let rows: Vec<CaseMailRuleRow> = parse(
         "case_mail_rules.csv",
         include_str!("../reference/case_mail_rules.csv"),
     )?;
     let mut models = Vec::new();
-    for r in rows {
+    for r in rows.into_iter().filter(|r| r.version == version) {
         models.push(case_mail_rule::ActiveModel {
             id: NotSet,
             jurisdiction: Set(r.jurisdiction),
             version: Set(r.version),
             stage: Set(r.stage),
             event: Set(r.event),
-            to_parties: Set(parties(&r.to_recipients)?),
+            to_parties: Set(parties(r.to_recipients.as_deref().unwrap_or(""))?),
             cc_parties: Set(parties(r.cc_recipients.as_deref().unwrap_or(""))?),
             condition: Set(r.condition),
             source: Set(r.source),
@@ -416,16 +435,17 @@ async fn insert_case_mail_rules<C: ConnectionTrait>(conn: &C) -> Result<usize, D
 }
 
 /// The bodies of the BSR Cause for Concern Policy, January 2026 footnotes, with the addresses the
-/// policy gives.
+/// policy gives; edition 2 adds the royal colleges stage 5 may name.
 #[derive(Deserialize)]
 struct RecipientRow {
     key: MailParty,
     name: String,
     email: Option<String>,
+    edition: i32,
     source: String,
 }
 
-async fn insert_recipients<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr> {
+async fn insert_recipients<C: ConnectionTrait>(conn: &C, edition: i32) -> Result<usize, DbErr> {
     let rows: Vec<RecipientRow> = parse(
         "recipients.csv",
         include_str!("../reference/recipients.csv"),
@@ -438,12 +458,42 @@ async fn insert_recipients<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr>
     insert_all(
         conn,
         rows.into_iter()
+            .filter(|r| r.edition == edition)
             .map(|r| recipient::ActiveModel {
                 key: Set(r.key),
                 name: Set(r.name),
                 email: Set(r.email.filter(|e| !e.is_empty())),
                 source: Set(r.source),
                 updated_at: Set(policy_date),
+            })
+            .collect(),
+    )
+    .await
+}
+
+/// The parts of the joint stage-5 decision each policy version decides (see
+/// `case_disclosure_rules.csv`, citing the table, stage and footnote of each).
+#[derive(Deserialize)]
+struct CaseDisclosureRuleRow {
+    jurisdiction: Nation,
+    version: i32,
+    part: DisclosurePart,
+    source: String,
+}
+
+async fn insert_case_disclosure_rules<C: ConnectionTrait>(conn: &C) -> Result<usize, DbErr> {
+    let rows: Vec<CaseDisclosureRuleRow> = parse(
+        "case_disclosure_rules.csv",
+        include_str!("../reference/case_disclosure_rules.csv"),
+    )?;
+    insert_all(
+        conn,
+        rows.into_iter()
+            .map(|r| case_disclosure_rule::ActiveModel {
+                jurisdiction: Set(r.jurisdiction),
+                version: Set(r.version),
+                part: Set(r.part),
+                source: Set(r.source),
             })
             .collect(),
     )

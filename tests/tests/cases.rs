@@ -123,11 +123,43 @@ pub async fn open(app: &TestApp, people: &People, ods: &str, category: i32) -> V
     .await
 }
 
-fn step_input(case: &Value, note: Option<&str>) -> Value {
+pub fn step_input(case: &Value, note: Option<&str>) -> Value {
     json!({ "reference": case["reference"], "expectedVersion": case["version"], "note": note })
 }
 
+/// The allocated HQIP Associate Director of `People::hqip`.
+pub async fn allocate(app: &TestApp, people: &People, case: &Value) -> Value {
+    ok(
+        app,
+        &people.analyst,
+        "allocateAssociateDirector",
+        "AllocateAssociateDirectorInput",
+        json!({ "reference": case["reference"], "expectedVersion": case["version"], "associateDirectorSub": "hqip-ad", "associateDirectorName": "HQIP Associate Director", "associateDirectorEmail": "ad@hqip.test", "reason": "The BSR's allocated AD." }),
+    )
+    .await
+}
+
+/// Every part of the joint stage-5 decision for a case about `ods`: the registry informs the
+/// regulator as `inform` says, the CEO (England) informs the commissioners, nothing else.
+pub fn all_parts(ods: &str, inform: bool) -> Value {
+    let part = |part: &str, inform: bool| json!({ "part": part, "inform": inform, "justification": "Persistent outlier with no engagement." });
+    if ods == WELSH {
+        json!([
+            part("REGISTRY_INFORMS_REGULATOR", inform),
+            part("REGISTRY_INFORMS_ROYAL_COLLEGES", false)
+        ])
+    } else {
+        json!([
+            part("REGISTRY_INFORMS_REGULATOR", inform),
+            part("CEO_INFORMS_COMMISSIONERS", true),
+            part("CEO_INFORMS_NHS_IMPROVEMENT", false),
+            part("CEO_INFORMS_ROYAL_COLLEGES", false),
+        ])
+    }
+}
+
 pub async fn find_case_to_answer(app: &TestApp, people: &People, case: &Value) -> Value {
+    let case = allocate(app, people, case).await;
     let case = ok(
         app,
         &people.analyst,
@@ -231,9 +263,9 @@ async fn to_stage_6(app: &TestApp, people: &People, ods: &str, inform: bool) -> 
         case = ok(
             app,
             token,
-            "decideRegulatorNotification",
-            "DecideRegulatorNotificationInput",
-            json!({ "reference": case["reference"], "expectedVersion": case["version"], "informRegulator": inform, "rationale": "Persistent outlier with no engagement." }),
+            "decideDisclosures",
+            "DecideDisclosuresInput",
+            json!({ "reference": case["reference"], "expectedVersion": case["version"], "parts": all_parts(ods, inform) }),
         )
         .await;
     }
@@ -272,8 +304,35 @@ async fn reload(app: &TestApp, people: &People, reference: &Value) -> Value {
     body["data"]["case"].clone()
 }
 
-/// `(event, [to parties], [cc parties])` of each letter of a case, oldest first.
+/// `(event, [to parties], [cc parties])` of each letter of a case, oldest first, but those to
+/// the allocated HQIP Associate Director (`letters_to_the_associate_director` has them).
 async fn letters(
+    app: &TestApp,
+    people: &People,
+    reference: &Value,
+) -> Vec<(String, Vec<String>, Vec<String>)> {
+    all_letters(app, people, reference)
+        .await
+        .into_iter()
+        .filter(|(_, to, _)| !to.iter().any(|p| p == "HQIP_ASSOCIATE_DIRECTOR"))
+        .collect()
+}
+
+/// The events of the letters to the allocated HQIP Associate Director, oldest first.
+async fn letters_to_the_associate_director(
+    app: &TestApp,
+    people: &People,
+    reference: &Value,
+) -> Vec<String> {
+    all_letters(app, people, reference)
+        .await
+        .into_iter()
+        .filter(|(_, to, _)| to == &["HQIP_ASSOCIATE_DIRECTOR"])
+        .map(|(event, _, _)| event)
+        .collect()
+}
+
+async fn all_letters(
     app: &TestApp,
     people: &People,
     reference: &Value,
@@ -389,6 +448,18 @@ async fn scenarios(kind: Db) {
         )
         .await;
         assert_eq!(case["outcome"], "NO_CASE_TO_ANSWER");
+        // The allocated Associate Director: asked for next steps at stage 1, then told of each
+        // stage and of the closure.
+        assert_eq!(
+            letters_to_the_associate_director(&app, &people, &case["reference"]).await,
+            [
+                "NEXT_STEPS_REQUESTED",
+                "PROGRESS_NOTICE",
+                "PROGRESS_NOTICE",
+                "PROGRESS_NOTICE",
+                "PROGRESS_NOTICE"
+            ]
+        );
         assert_eq!(
             letters(&app, &people, &case["reference"]).await,
             [
@@ -699,7 +770,7 @@ async fn two_people_acting_at_once_one_wins(app: TestApp) {
 }
 
 /// `ENGLISH`'s network, an ICB in its footprint and one outside it.
-async fn around_english_provider(app: &TestApp) -> (String, String, String) {
+pub async fn around_english_provider(app: &TestApp) -> (String, String, String) {
     let body = app
         .admin(
             "query($ods: String!) { provider(odsCode: $ods) { network { code footprint { icb { code } } } } icbs(first: 100) { nodes { code } } }",
@@ -751,9 +822,24 @@ async fn people_on_cases_are_hidden_from_viewers_and_commissioners(app: TestApp)
     assert!(body["data"]["case"]["lead"].is_null());
     assert!(error_codes(&body).iter().all(|c| c == "FORBIDDEN") && !error_codes(&body).is_empty());
 
-    // From stage 5: the commissioner inside the footprint sees it, without people.
+    // Stage 6, the CEO told to inform the commissioners but not yet done: still nothing.
     let case = to_stage_6(&app, &people, ENGLISH, true).await;
     let r = json!({ "r": case["reference"] });
+    for token in [&commissioner, &stranger, &integration] {
+        let body = app.query_with(token, read, r.clone()).await;
+        assert_eq!(error_codes(&body), ["NOT_FOUND"], "{body}");
+        assert_eq!(body["data"]["cases"]["totalCount"], 0);
+    }
+    // Once the CEO records informing them, the commissioner inside the footprint and the
+    // network's integration see it, without people.
+    let case = ok(
+        &app,
+        &ceo(&app, ENGLISH),
+        "recordProviderDisclosure",
+        "RecordProviderDisclosureInput",
+        json!({ "reference": case["reference"], "expectedVersion": case["version"], "part": "CEO_INFORMS_COMMISSIONERS", "justification": "Told the ICB's quality lead at the contract meeting." }),
+    )
+    .await;
     for token in [&commissioner, &integration] {
         let body = app.query_with(token, read, r.clone()).await;
         assert_eq!(
@@ -764,8 +850,8 @@ async fn people_on_cases_are_hidden_from_viewers_and_commissioners(app: TestApp)
         assert!(body["data"]["case"]["history"][0]["actor"].is_null());
         assert!(body["data"]["case"]["correspondence"][0]["recipients"].is_null());
         assert_eq!(
-            body["data"]["case"]["correspondence"][0]["parties"][0],
-            "LEAD_CLINICIAN"
+            body["data"]["case"]["correspondence"][2]["parties"][0], "LEAD_CLINICIAN",
+            "the stage-2 request, after the AD's request for next steps and first notice"
         );
         assert!(error_codes(&body).iter().all(|c| c == "FORBIDDEN"));
         assert_eq!(
@@ -852,13 +938,13 @@ async fn a_declared_conflict_blocks_decisions_and_the_decision_needs_two_people(
     // One person fills one half only.
     let body = decide(&app, &both, &case).await;
     assert!(body.get("errors").is_none(), "{body}");
-    let case = body["data"]["decideRegulatorNotification"].clone();
+    let case = body["data"]["decideDisclosures"].clone();
     let body = decide(&app, &both, &case).await;
     assert!(
         body.get("errors").is_none(),
         "re-deciding replaces their own half: {body}"
     );
-    let case = body["data"]["decideRegulatorNotification"].clone();
+    let case = body["data"]["decideDisclosures"].clone();
     let body = act(
         &app,
         &people.analyst,
@@ -894,7 +980,7 @@ async fn a_declared_conflict_blocks_decisions_and_the_decision_needs_two_people(
     );
     let body = decide(&app, &other_lead, &case).await;
     assert!(body.get("errors").is_none(), "{body}");
-    let case = body["data"]["decideRegulatorNotification"].clone();
+    let case = body["data"]["decideDisclosures"].clone();
     let case = ok(
         &app,
         &people.analyst,
@@ -1064,10 +1150,13 @@ async fn mail_waits_for_the_smtp_server_and_arrives_once(app: TestApp) {
     assert_eq!(letter["state"], "PENDING");
     assert!(letter["lastError"].is_string());
     sink.up().await;
-    let received = sink.wait_for(1, Duration::from_secs(20)).await;
-    assert_eq!(received.len(), 1);
+    // The request, and the Associate Director's request for next steps and two notices.
+    let written = all_letters(&app, &people, &case["reference"]).await.len();
+    assert_eq!(written, 4);
+    let received = sink.wait_for(written, Duration::from_secs(20)).await;
+    assert_eq!(received.len(), written);
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(sink.received().len(), 1, "delivered once");
+    assert_eq!(sink.received().len(), written, "delivered once");
     running.abort();
 }
 
@@ -1124,15 +1213,23 @@ async fn a_dispatcher_killed_mid_batch_sends_no_duplicate(app: TestApp) {
     )
     .unwrap();
     let running = tokio::spawn(second.run(wake));
-    let received = sink.wait_for(3, Duration::from_secs(30)).await;
+    let written = {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        entities::mail_outbox::Entity::find()
+            .count(&app.state.db)
+            .await
+            .unwrap() as usize
+    };
+    assert_eq!(written, 12, "4 letters for each of 3 cases");
+    let received = sink.wait_for(written, Duration::from_secs(30)).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let received_now = sink.received();
-    assert_eq!(received_now.len(), 3, "{received:?}");
+    assert_eq!(received_now.len(), written, "{received:?}");
     let ids: BTreeSet<_> = received_now
         .iter()
         .map(|m| m.message_id().unwrap())
         .collect();
-    assert_eq!(ids.len(), 3, "no duplicate");
+    assert_eq!(ids.len(), written, "no duplicate");
     running.abort();
 }
 
@@ -1168,21 +1265,30 @@ async fn case_events_reach_only_subscribers_in_scope(app: TestApp) {
         kinds,
         [
             "OPENED",
+            "NEXT_STEPS_REQUESTED",
             "STAGE_CHANGED",
             "STAGE_CHANGED",
             "STAGE_CHANGED",
             "STAGE_CHANGED",
             "STAGE_CHANGED"
         ],
-        "opened at 1, then 2, 3, 4, 5, 6: {all:?}"
+        "opened at 1, the AD asked, then 2, 3, 4, 5, 6: {all:?}"
     );
     assert!(all.iter().all(|e| e["reference"] == case["reference"]));
     let seen = commissioner.events(Duration::from_secs(1)).await;
-    let stages: Vec<_> = seen
-        .iter()
-        .map(|e| e["toStage"].as_i64().unwrap())
-        .collect();
-    assert_eq!(stages, [5, 6], "nothing before stage 5: {seen:?}");
+    assert!(seen.is_empty(), "nothing before the CEO informs: {seen:?}");
+    // The CEO records informing the commissioners: from then on they hear of the case.
+    ok(
+        &app,
+        &ceo(&app, ENGLISH),
+        "recordProviderDisclosure",
+        "RecordProviderDisclosureInput",
+        json!({ "reference": case["reference"], "expectedVersion": case["version"], "part": "CEO_INFORMS_COMMISSIONERS", "justification": "Informed the ICB's quality lead by letter on 30 December." }),
+    )
+    .await;
+    let seen = commissioner.events(Duration::from_secs(2)).await;
+    let kinds: Vec<_> = seen.iter().map(|e| e["kind"].clone()).collect();
+    assert_eq!(kinds, ["COMMISSIONERS_INFORMED"], "{seen:?}");
     assert!(stranger.events(Duration::from_secs(1)).await.is_empty());
 }
 
@@ -1210,9 +1316,9 @@ async fn decide(app: &TestApp, token: &str, case: &Value) -> Value {
     act(
         app,
         token,
-        "decideRegulatorNotification",
-        "DecideRegulatorNotificationInput",
-        json!({ "reference": case["reference"], "expectedVersion": case["version"], "informRegulator": true, "rationale": "Serious." }),
+        "decideDisclosures",
+        "DecideDisclosuresInput",
+        json!({ "reference": case["reference"], "expectedVersion": case["version"], "parts": all_parts(ENGLISH, true) }),
     )
     .await
 }
@@ -1262,7 +1368,11 @@ async fn the_case_reach_as_a_predicate_and_as_sql_agree(app: TestApp) {
             .iter()
             .filter(|c| {
                 reach
-                    .access(c.provider_ods.as_deref(), c.reached_stage)
+                    .access(
+                        c.provider_ods.as_deref(),
+                        c.reached_stage,
+                        c.commissioners_informed_at.is_some(),
+                    )
                     .is_some()
             })
             .map(|c| c.id)

@@ -37,9 +37,9 @@ async fn migrations_run_up_down_and_up_again(kind: Db) {
     let db = connect(&database.url).await;
     api::db::migrate_up(&db).await.unwrap();
     let status = api::db::migration_status(&db).await.unwrap();
-    assert_eq!(status.len(), 12);
+    assert_eq!(status.len(), 13);
     assert!(status.iter().all(|(_, applied)| *applied), "{status:?}");
-    api::db::migrate_down(&db, Some(12)).await.unwrap();
+    api::db::migrate_down(&db, Some(13)).await.unwrap();
     assert!(
         api::db::migration_status(&db)
             .await
@@ -72,8 +72,8 @@ async fn migrations_run_up_down_and_up_again(kind: Db) {
         &sources().await,
         "BSR Cause for Concern Policy, January 2026"
     ));
-    // Down past the workplans, risks, documents and boards to the citation change.
-    api::db::migrate_down(&db, Some(5)).await.unwrap();
+    // Down past the workplans, risks, documents, boards and the stage-5 parts to the citation change.
+    api::db::migrate_down(&db, Some(6)).await.unwrap();
     assert!(cited(&sources().await, "Seed 000"));
     api::db::migrate_up(&db).await.unwrap();
     assert!(cited(
@@ -101,14 +101,14 @@ async fn reference_data_loads_once_and_a_second_start_changes_nothing(kind: Db) 
     let first = migration::reference::load(&db, support::now())
         .await
         .unwrap();
-    assert_eq!(first.loaded.len(), 9, "{first:?}");
+    assert_eq!(first.loaded.len(), 13, "{first:?}");
     let after_first = counts(&db).await;
-    assert_eq!(after_first, [48, 14, 30, 9]);
+    assert_eq!(after_first, [48, 14, 30, 13]);
     let second = migration::reference::load(&db, support::now())
         .await
         .unwrap();
     assert!(second.loaded.is_empty(), "{second:?}");
-    assert_eq!(second.already_loaded.len(), 9);
+    assert_eq!(second.already_loaded.len(), 13);
     assert_eq!(counts(&db).await, after_first);
     db.close().await.unwrap();
 
@@ -155,8 +155,8 @@ async fn instances_sharing_postgres_migrate_and_load_once() {
     let (ra, rb) = (ra.unwrap(), rb.unwrap());
     assert_eq!(
         ra.loaded.len() + rb.loaded.len(),
-        9,
+        13,
         "each dataset loaded by exactly one instance"
     );
-    assert_eq!(counts(&a).await, [48, 14, 30, 9]);
+    assert_eq!(counts(&a).await, [48, 14, 30, 13]);
 }

@@ -10,7 +10,8 @@ on_both_databases!(
     the_recipient_directory_starts_with_the_policys_addresses_and_administrators_correct_it,
 );
 
-const POLICY: &str = r#"query($j: Nation!) { casePolicy(jurisdiction: $j) { jurisdiction version stages {
+const POLICY: &str = r#"query($j: Nation!) { casePolicy(jurisdiction: $j) { jurisdiction version
+    disclosures { part source } stages {
     stage actorRole limitWorkingDays source mailRules { event to cc condition source } } } }"#;
 
 fn parties(policy: &Value) -> Vec<String> {
@@ -41,7 +42,18 @@ async fn the_policy_states_seed_000s_tables_for_england_and_wales(app: TestApp) 
         .await["data"]["casePolicy"]
         .clone();
     for (policy, table) in [(&england, "Table 1"), (&wales, "Table 2")] {
-        assert_eq!(policy["version"], 1);
+        // Version 2: stage 1's allocated Associate Director, stage 5's whole decision.
+        assert_eq!(policy["version"], 2);
+        assert_eq!(
+            policy["stages"][0]["mailRules"][0]["to"],
+            json!(["HQIP_ASSOCIATE_DIRECTOR"])
+        );
+        assert!(policy["disclosures"].as_array().unwrap().iter().all(|d| {
+            d["source"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("{table}, stage 5"))
+        }));
         let limits: Vec<i64> = policy["stages"]
             .as_array()
             .unwrap()
@@ -71,6 +83,42 @@ async fn the_policy_states_seed_000s_tables_for_england_and_wales(app: TestApp) 
                      "source": format!("BSR Cause for Concern Policy, January 2026, {table}, stage 2") }])
         );
     }
+    let parts = |policy: &Value| -> Vec<String> {
+        policy["disclosures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["part"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        parts(&england),
+        [
+            "CEO_INFORMS_COMMISSIONERS",
+            "CEO_INFORMS_NHS_IMPROVEMENT",
+            "CEO_INFORMS_ROYAL_COLLEGES",
+            "REGISTRY_INFORMS_REGULATOR"
+        ]
+    );
+    assert_eq!(
+        parts(&wales),
+        [
+            "REGISTRY_INFORMS_REGULATOR",
+            "REGISTRY_INFORMS_ROYAL_COLLEGES"
+        ]
+    );
+    // Version 1, which earlier cases keep, decided the regulator alone.
+    let version_1 = app
+        .query(
+            &["NATIONAL_VIEWER"],
+            r#"{ casePolicy(jurisdiction: ENGLAND, version: 1) { version disclosures { part } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        version_1["data"]["casePolicy"]["disclosures"],
+        json!([{ "part": "REGISTRY_INFORMS_REGULATOR" }])
+    );
     let english = parties(&england);
     assert!(english.contains(&"CQC".to_owned()) && english.contains(&"NHS_IMPROVEMENT".to_owned()));
     assert!(
@@ -128,6 +176,11 @@ async fn the_recipient_directory_starts_with_the_policys_addresses_and_administr
             { "key": "MHRA", "email": null },
             { "key": "NHS_IMPROVEMENT", "email": "nhsi.medicaldirector@nhs.net" },
             { "key": "ODEP", "email": null },
+            { "key": "RCOA", "email": null },
+            { "key": "RCP_LONDON", "email": null },
+            { "key": "RCR", "email": null },
+            { "key": "RCS_EDINBURGH", "email": null },
+            { "key": "RCS_ENGLAND", "email": null },
             { "key": "WELSH_GOVERNMENT", "email": "wgclinicalaudit@gov.wales" }
         ])
     );

@@ -20,6 +20,7 @@ mod policy;
 mod reliability;
 mod risks;
 mod schema_drift;
+mod stage_five;
 mod statements;
 mod subscriptions;
 mod workplans;

@@ -71,21 +71,26 @@ pub struct CaseReach {
     /// full: the Medical Director is copied from then on (BSR Cause for Concern Policy, January
     /// 2026, Tables 1-2, stage 2).
     pub providers_from_stage_2: BTreeSet<String>,
-    /// Cases about these providers once they reach stage 5, without named individuals (ICB
-    /// commissioners and integrations scoped to an ICB or network: their networks' providers).
-    pub providers_from_stage_5: BTreeSet<String>,
+    /// Cases about these providers once the provider's CEO recorded informing the commissioners,
+    /// as stage 5 decided, without named individuals (ICB commissioners and integrations scoped
+    /// to an ICB or network: their networks' providers). BSR Cause for Concern Policy, January
+    /// 2026, Table 1, stage 5 ("for the Provider CEO to inform commissioners"); NHS Resolution's
+    /// significant-concerns guidance ¶26-27 (a justified, documented share).
+    pub providers_once_informed: BTreeSet<String>,
 }
 
 /// The stage from which the provider's Medical Director sees a case: the copy of stage 2.
 pub const COPIED_FROM_STAGE: i32 = 2;
 
-/// The stage from which commissioners and scoped integrations see a case.
-pub const WATCHED_FROM_STAGE: i32 = 5;
-
 impl CaseReach {
     /// What the caller reads of a case about `provider` (None for an implant) that has reached
-    /// `reached_stage`.
-    pub fn access(&self, provider: Option<&str>, reached_stage: i32) -> Option<CaseAccess> {
+    /// `reached_stage`, and whose commissioners were or were not informed.
+    pub fn access(
+        &self,
+        provider: Option<&str>,
+        reached_stage: i32,
+        commissioners_informed: bool,
+    ) -> Option<CaseAccess> {
         let mut best = self.everywhere;
         if let Some(provider) = provider {
             if self.providers.contains(provider)
@@ -93,9 +98,7 @@ impl CaseReach {
                     && self.providers_from_stage_2.contains(provider))
             {
                 best = Some(CaseAccess::Full);
-            } else if reached_stage >= WATCHED_FROM_STAGE
-                && self.providers_from_stage_5.contains(provider)
-            {
+            } else if commissioners_informed && self.providers_once_informed.contains(provider) {
                 best = best.max(Some(CaseAccess::WithoutPeople));
             }
         }
@@ -119,16 +122,16 @@ impl CaseReach {
                     .add(case::Column::ReachedStage.gte(COPIED_FROM_STAGE)),
             );
         }
-        if !self.providers_from_stage_5.is_empty() {
+        if !self.providers_once_informed.is_empty() {
             reach = reach.add(
                 Condition::all()
-                    .add(case::Column::ProviderOds.is_in(self.providers_from_stage_5.iter()))
-                    .add(case::Column::ReachedStage.gte(WATCHED_FROM_STAGE)),
+                    .add(case::Column::ProviderOds.is_in(self.providers_once_informed.iter()))
+                    .add(case::Column::CommissionersInformedAt.is_not_null()),
             );
         }
         (!self.providers.is_empty()
             || !self.providers_from_stage_2.is_empty()
-            || !self.providers_from_stage_5.is_empty())
+            || !self.providers_once_informed.is_empty())
         .then_some(reach)
     }
 }
@@ -204,7 +207,7 @@ impl Scope {
                     let members = members_of(&networks);
                     scope
                         .cases
-                        .providers_from_stage_5
+                        .providers_once_informed
                         .extend(members.iter().cloned());
                     scope.providers.extend(members);
                     scope.governance.extend(networks.iter().cloned());
@@ -219,7 +222,7 @@ impl Scope {
                     if grant.role == Role::Integration {
                         scope
                             .cases
-                            .providers_from_stage_5
+                            .providers_once_informed
                             .extend(members.iter().cloned());
                     }
                     if grant.role == Role::NetworkManager {

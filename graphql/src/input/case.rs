@@ -1,6 +1,7 @@
 use async_graphql::{Enum, InputObject};
 
-use crate::object::case::CaseGround;
+use crate::object::case::{CaseGround, DisclosurePart};
+use crate::object::policy::MailParty;
 use crate::scalar::Date;
 
 #[derive(InputObject)]
@@ -76,12 +77,44 @@ pub struct SubmitResponseInput {
     pub response: String,
 }
 
+/// One part of the joint stage-5 decision, as one decider sees it.
 #[derive(InputObject)]
-pub struct DecideRegulatorNotificationInput {
+pub struct DisclosureDecisionInput {
+    pub part: DisclosurePart,
+    pub inform: bool,
+    /// The colleges a college part informs (required when it does; none otherwise).
+    #[graphql(default)]
+    pub royal_colleges: Vec<MailParty>,
+    pub justification: String,
+}
+
+#[derive(InputObject)]
+pub struct DecideDisclosuresInput {
     pub reference: String,
     pub expected_version: i32,
-    pub inform_regulator: bool,
-    pub rationale: String,
+    /// The parts of the decision this decider records now (each replaces their own earlier one).
+    pub parts: Vec<DisclosureDecisionInput>,
+}
+
+#[derive(InputObject)]
+pub struct RecordProviderDisclosureInput {
+    pub reference: String,
+    pub expected_version: i32,
+    /// A `CEO_INFORMS_…` part the joint decision required.
+    pub part: DisclosurePart,
+    /// Why and how the body was informed (when, by what route).
+    pub justification: String,
+}
+
+#[derive(InputObject)]
+pub struct AllocateAssociateDirectorInput {
+    pub reference: String,
+    pub expected_version: i32,
+    /// The Associate Director's subject in their token.
+    pub associate_director_sub: String,
+    pub associate_director_name: String,
+    pub associate_director_email: String,
+    pub reason: String,
 }
 
 #[derive(InputObject)]

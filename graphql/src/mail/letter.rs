@@ -35,16 +35,27 @@ pub struct Addressee {
     pub address: String,
 }
 
-/// The bodies that are regulators: a letter to one is a disclosure and records why.
-pub fn is_regulator(party: MailParty) -> bool {
-    matches!(
-        party,
-        MailParty::Cqc
-            | MailParty::NhsImprovement
-            | MailParty::WelshGovernment
-            | MailParty::Mhra
-            | MailParty::Odep
-    )
+/// The bodies outside the process (regulators and royal colleges): a letter to one is a
+/// disclosure and records why.
+pub fn is_outside_body(party: MailParty) -> bool {
+    party.is_royal_college()
+        || matches!(
+            party,
+            MailParty::Cqc
+                | MailParty::NhsImprovement
+                | MailParty::WelshGovernment
+                | MailParty::Mhra
+                | MailParty::Odep
+        )
+}
+
+/// What the joint stage-5 decision settled that the registry's letters depend on.
+#[derive(Debug, Clone, Default)]
+pub struct Decided {
+    /// The registry informs the regulator (CQC, Welsh Government).
+    pub regulator: bool,
+    /// The royal colleges the registry informs (Wales).
+    pub registry_colleges: Vec<MailParty>,
 }
 
 /// What a letter is for.
@@ -64,13 +75,12 @@ pub struct LetterPlan<'a> {
     pub message: String,
 }
 
-/// The policy's letters for `event` at `stage`, given whether stage 5 decided to inform the
-/// regulator.
+/// The policy's letters for `event` at `stage`, given what stage 5 decided.
 pub fn plans_from_rules<'e>(
     rules: &[case_mail_rule::Model],
     stage: i32,
     event: &'e str,
-    regulator_informed: bool,
+    decided: &Decided,
     message: &str,
 ) -> AppResult<Vec<LetterPlan<'e>>> {
     let mut plans = Vec::new();
@@ -78,16 +88,24 @@ pub fn plans_from_rules<'e>(
         .iter()
         .filter(|r| r.stage == stage && r.event == event)
     {
-        if rule.condition == MailCondition::IfRegulatorInformed && !regulator_informed {
-            continue;
-        }
         let parties = |json: &serde_json::Value| -> AppResult<Vec<MailParty>> {
             serde_json::from_value(json.clone()).map_err(AppError::internal)
         };
+        let mut to = parties(&rule.to_parties)?;
+        match rule.condition {
+            MailCondition::Always => {}
+            MailCondition::IfRegulatorInformed if decided.regulator => {}
+            MailCondition::IfRoyalCollegesInformed if !decided.registry_colleges.is_empty() => {
+                to.extend(decided.registry_colleges.iter().copied());
+            }
+            MailCondition::IfRegulatorInformed | MailCondition::IfRoyalCollegesInformed => {
+                continue;
+            }
+        }
         plans.push(LetterPlan {
             event,
             stage: Some(stage),
-            to: parties(&rule.to_parties)?,
+            to,
             cc: parties(&rule.cc_parties)?,
             source: rule.source.clone(),
             tag: format!("r{}", rule.id),
@@ -129,6 +147,16 @@ pub async fn write(
             MailParty::MedicalDirector => Some(ContactRole::MedicalDirector),
             _ => None,
         };
+        if party == MailParty::HqipAssociateDirector {
+            return case.associate_director_email.clone().ok_or_else(|| {
+                AppError::bad_input(format!(
+                    "{} has no allocated HQIP Associate Director, and the policy requires a \
+                     letter to them now; the registry records one with \
+                     allocateAssociateDirector. Nothing was changed.",
+                    case.reference
+                ))
+            });
+        }
         let address = match contact_role {
             Some(role) => contacts
                 .iter()
@@ -166,7 +194,7 @@ pub async fn write(
                 });
             }
         }
-        let discloses = recipients.iter().any(|r| is_regulator(r.party));
+        let discloses = recipients.iter().any(|r| is_outside_body(r.party));
         let row = mail_outbox::ActiveModel {
             id: NotSet,
             case_id: Set(case.id),

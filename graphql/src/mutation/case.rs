@@ -159,21 +159,31 @@ impl CaseMutation {
         })
     }
 
-    /// Stage 5: one half of the joint decision on informing the regulator
-    /// (HQIP_ASSOCIATE_DIRECTOR, REGISTRY_CLINICAL_LEAD).
-    async fn decide_regulator_notification(
+    /// Stage 5: your half of the joint decision (HQIP_ASSOCIATE_DIRECTOR, REGISTRY_CLINICAL_LEAD),
+    /// part by part: whom the registry informs and whom the CEO must inform. The parts of the
+    /// case's policy version are in `casePolicy { disclosures }`.
+    async fn decide_disclosures(
         &self,
         ctx: &Context<'_>,
-        input: DecideRegulatorNotificationInput,
+        input: DecideDisclosuresInput,
     ) -> Result<Case> {
+        let parts = input
+            .parts
+            .into_iter()
+            .map(|p| service::DisclosureDecision {
+                part: p.part.into(),
+                inform: p.inform,
+                royal_colleges: p.royal_colleges.into_iter().map(Into::into).collect(),
+                justification: p.justification,
+            })
+            .collect();
         acting!(ctx, |c| async move {
-            service::decide_regulator_notification(
+            service::decide_disclosures(
                 state(ctx)?,
                 &c,
                 &input.reference,
                 input.expected_version,
-                input.inform_regulator,
-                &input.rationale,
+                parts,
             )
             .await
         })
@@ -208,6 +218,52 @@ impl CaseMutation {
                 input.expected_version,
                 input.local_review_confirmed,
                 input.note.as_deref(),
+            )
+            .await
+        })
+    }
+
+    /// After the confirmation, the CEO records informing a body as stage 5 decided (PROVIDER_CEO
+    /// of the provider). Recording the commissioners lets the commissioners of the provider's
+    /// network footprint read the case, without named individuals.
+    async fn record_provider_disclosure(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordProviderDisclosureInput,
+    ) -> Result<Case> {
+        acting!(ctx, |c| async move {
+            service::record_provider_disclosure(
+                state(ctx)?,
+                &c,
+                &input.reference,
+                input.expected_version,
+                input.part.into(),
+                &input.justification,
+            )
+            .await
+        })
+    }
+
+    /// Allocates the project's HQIP Associate Director to a case (the registry, when none is;
+    /// a NATIONAL_ADMIN reallocates). Only they agree the case's next steps, and they are sent a
+    /// notice of each later stage change.
+    async fn allocate_associate_director(
+        &self,
+        ctx: &Context<'_>,
+        input: AllocateAssociateDirectorInput,
+    ) -> Result<Case> {
+        acting!(ctx, |c| async move {
+            service::allocate_associate_director(
+                state(ctx)?,
+                &c,
+                &input.reference,
+                input.expected_version,
+                (
+                    input.associate_director_sub,
+                    input.associate_director_name,
+                    input.associate_director_email,
+                ),
+                &input.reason,
             )
             .await
         })

@@ -272,9 +272,29 @@ impl Case {
     async fn telephone_call_recorded_at(&self) -> Option<DateTime<Utc>> {
         self.model.call_recorded_at
     }
-    /// The joint stage-5 decision, once the confirmation went out.
+    /// Whether the registry informed the regulator (CQC, Welsh Government), as the joint stage-5
+    /// decision settled it when the confirmation went out.
     async fn regulator_informed(&self) -> Option<bool> {
         self.model.regulator_informed
+    }
+    /// When the provider's CEO recorded informing the commissioners, as stage 5 decided: from
+    /// then on the commissioners of the provider's network footprint read the case.
+    async fn commissioners_informed_at(&self) -> Option<DateTime<Utc>> {
+        self.model.commissioners_informed_at
+    }
+    /// The project's allocated HQIP Associate Director: who agrees the next steps and is kept
+    /// apprised.
+    async fn associate_director(&self) -> Result<Option<CasePerson>> {
+        self.people()?;
+        Ok(self
+            .model
+            .associate_director_name
+            .clone()
+            .map(|name| CasePerson {
+                sub: self.model.associate_director_sub.clone(),
+                name,
+                email: self.model.associate_director_email.clone(),
+            }))
     }
     async fn opened_at(&self) -> DateTime<Utc> {
         self.model.opened_at
@@ -294,15 +314,15 @@ impl Case {
             })
             .collect())
     }
-    /// The two halves of the stage-5 decision on informing the regulator.
-    async fn regulator_decisions(&self, ctx: &Context<'_>) -> Result<Vec<RegulatorDecision>> {
+    /// The joint stage-5 decision as each decider recorded it, part by part.
+    async fn disclosure_decisions(&self, ctx: &Context<'_>) -> Result<Vec<DisclosureDecision>> {
         let rows = loaders(ctx)?
             .load_one(DecisionsOfCase(self.model.id))
             .await?
             .unwrap_or_default();
         Ok(rows
             .into_iter()
-            .map(|model| RegulatorDecision {
+            .map(|model| DisclosureDecision {
                 model,
                 access: self.access,
             })
@@ -428,13 +448,31 @@ impl CaseHistoryEntry {
     }
 }
 
-pub struct RegulatorDecision {
+/// One part of the joint stage-5 decision (BSR Cause for Concern Policy, January 2026, Tables
+/// 1-2, stage 5).
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entities::enums::DisclosurePart")]
+pub enum DisclosurePart {
+    /// The registry informs the CQC (England) or the Welsh Government (Wales).
+    RegistryInformsRegulator,
+    /// The registry informs the named royal colleges (Wales).
+    RegistryInformsRoyalColleges,
+    /// The provider's CEO informs the commissioners (England).
+    CeoInformsCommissioners,
+    /// The provider's CEO informs NHS Improvement (England).
+    CeoInformsNhsImprovement,
+    /// The provider's CEO informs the named royal colleges (England).
+    CeoInformsRoyalColleges,
+}
+
+/// One decider's view of one part of the joint stage-5 decision.
+pub struct DisclosureDecision {
     model: case_decision::Model,
     access: CaseAccess,
 }
 
 #[Object]
-impl RegulatorDecision {
+impl DisclosureDecision {
     /// `HQIP_ASSOCIATE_DIRECTOR` or `REGISTRY_CLINICAL_LEAD`.
     async fn role(&self) -> &str {
         &self.model.decider_role
@@ -449,11 +487,22 @@ impl RegulatorDecision {
             email: None,
         }))
     }
-    async fn inform_regulator(&self) -> bool {
-        self.model.inform_regulator
+    async fn part(&self) -> DisclosurePart {
+        self.model.part.into()
     }
-    async fn rationale(&self) -> &str {
-        &self.model.rationale
+    async fn inform(&self) -> bool {
+        self.model.inform
+    }
+    /// The royal colleges a college part names.
+    async fn royal_colleges(&self) -> Vec<super::policy::MailParty> {
+        serde_json::from_value::<Vec<entities::enums::MailParty>>(self.model.royal_colleges.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect()
+    }
+    async fn justification(&self) -> &str {
+        &self.model.justification
     }
     async fn decided_at(&self) -> DateTime<Utc> {
         self.model.decided_at

@@ -1,4 +1,4 @@
-use async_graphql::{Enum, Object};
+use async_graphql::{Enum, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{case_mail_rule, case_stage, recipient};
 
@@ -17,6 +17,12 @@ pub enum MailParty {
     WelshGovernment,
     Mhra,
     Odep,
+    HqipAssociateDirector,
+    RcsEngland,
+    RcsEdinburgh,
+    RcpLondon,
+    Rcr,
+    Rcoa,
 }
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -24,11 +30,12 @@ pub enum MailParty {
 pub enum MailCondition {
     Always,
     IfRegulatorInformed,
+    IfRoyalCollegesInformed,
 }
 
 /// The cause-for-concern escalation for one jurisdiction, as one version of the policy states it
-/// (version 1: the BSR Cause for Concern Policy, January 2026, Table 1 for England, Table 2 for
-/// Wales).
+/// (the BSR Cause for Concern Policy, January 2026, Table 1 for England, Table 2 for Wales;
+/// version 2 reads stage 1's allocated Associate Director and stage 5's whole decision).
 pub struct CasePolicy(pub Policy);
 
 #[Object]
@@ -54,6 +61,24 @@ impl CasePolicy {
             })
             .collect()
     }
+    /// The parts of the joint stage-5 decision this version decides, each citing the policy.
+    async fn disclosures(&self) -> Vec<DisclosureRule> {
+        self.0
+            .disclosures
+            .iter()
+            .map(|d| DisclosureRule {
+                part: d.part.into(),
+                source: d.source.clone(),
+            })
+            .collect()
+    }
+}
+
+/// A part of the joint stage-5 decision a policy version decides.
+#[derive(SimpleObject)]
+pub struct DisclosureRule {
+    pub part: super::case::DisclosurePart,
+    pub source: String,
 }
 
 pub struct CaseStage<'a> {
@@ -128,7 +153,8 @@ impl Recipient {
     async fn name(&self) -> &str {
         &self.0.name
     }
-    /// Null until an address is known (the policy gives none for MHRA and ODEP).
+    /// Null until an address is known (the policy gives none for MHRA, ODEP and the royal
+    /// colleges).
     async fn email(&self) -> Option<&str> {
         self.0.email.as_deref()
     }

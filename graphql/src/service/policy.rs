@@ -1,7 +1,8 @@
 //! The cause-for-concern policy (versioned stages and mail rules) and the recipient directory.
 
+use entities::enums::DisclosurePart;
 use entities::enums::{MailParty, Nation};
-use entities::{case_mail_rule, case_stage, recipient};
+use entities::{case_disclosure_rule, case_mail_rule, case_stage, recipient};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -36,6 +37,14 @@ pub struct Policy {
     pub version: i32,
     pub stages: Vec<case_stage::Model>,
     pub mail_rules: Vec<case_mail_rule::Model>,
+    /// The parts of the joint stage-5 decision this version decides.
+    pub disclosures: Vec<case_disclosure_rule::Model>,
+}
+
+impl Policy {
+    pub fn decides(&self, part: DisclosurePart) -> bool {
+        self.disclosures.iter().any(|d| d.part == part)
+    }
 }
 
 /// The policy `version` for `jurisdiction` (the latest when `None`).
@@ -72,11 +81,18 @@ pub async fn policy(
         .order_by_asc(case_mail_rule::Column::Id)
         .all(db)
         .await?;
+    let disclosures = case_disclosure_rule::Entity::find()
+        .filter(case_disclosure_rule::Column::Jurisdiction.eq(jurisdiction))
+        .filter(case_disclosure_rule::Column::Version.eq(version))
+        .order_by_asc(case_disclosure_rule::Column::Part)
+        .all(db)
+        .await?;
     Ok(Policy {
         jurisdiction,
         version,
         stages,
         mail_rules,
+        disclosures,
     })
 }
 
@@ -107,12 +123,23 @@ pub async fn set_recipient_address(
     }
     let mut work = UnitOfWork::begin(state).await?;
     let txn = work.db();
-    let existing = recipient::Entity::find_by_id(key).one(txn).await?.ok_or_else(|| {
-        AppError::bad_input(format!(
-            "{} is a provider contact, not a body in the directory; set it with setProviderContacts.",
-            key.to_value()
-        ))
-    })?;
+    let existing = recipient::Entity::find_by_id(key)
+        .one(txn)
+        .await?
+        .ok_or_else(|| {
+            AppError::bad_input(match key {
+                MailParty::HqipAssociateDirector => {
+                    "HQIP_ASSOCIATE_DIRECTOR is each case's own: set it \
+                 with allocateAssociateDirector."
+                        .to_owned()
+                }
+                _ => format!(
+                    "{} is a provider contact, not a body in the directory; set it with \
+                 setProviderContacts.",
+                    key.to_value()
+                ),
+            })
+        })?;
     let before = json!({ "email": existing.email });
     let mut active = existing.into_active_model();
     active.email = Set(email.map(str::to_owned));

@@ -14,7 +14,8 @@ pub struct CaseSubscription;
 #[Subscription]
 impl CaseSubscription {
     /// Cases opened, changing stage and closed, as they commit, for cases in your scope only
-    /// (as `cases` reads them: commissioners and scoped integrations from stage 5). On
+    /// (as `cases` reads them: commissioners and scoped integrations once the provider's CEO
+    /// recorded informing the commissioners). On
     /// PostgreSQL every instance's subscribers hear of every change once.
     async fn case_changed(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = CaseEvent>> {
         viewer(ctx)?;
@@ -23,7 +24,11 @@ impl CaseSubscription {
         Ok(stream_of(events, move |event| match event {
             Event::CaseChanged(change)
                 if reach
-                    .access(change.provider_ods.as_deref(), change.reached_stage)
+                    .access(
+                        change.provider_ods.as_deref(),
+                        change.reached_stage,
+                        change.commissioners_informed,
+                    )
                     .is_some() =>
             {
                 Some(CaseEvent(change))

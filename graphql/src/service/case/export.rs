@@ -67,6 +67,7 @@ pub fn json(trail: &Trail<'_>) -> AppResult<String> {
         "openedAt": m.opened_at,
         "closedAt": m.closed_at,
         "regulatorInformed": m.regulator_informed,
+        "commissionersInformedAt": m.commissioners_informed_at,
         "history": trail.history.iter().map(|h| json!({
             "at": h.at,
             "actor": people.then(|| h.actor_name.clone()),
@@ -76,11 +77,13 @@ pub fn json(trail: &Trail<'_>) -> AppResult<String> {
             "rationale": h.rationale,
             "detail": h.detail,
         })).collect::<Vec<_>>(),
-        "regulatorDecisions": trail.decisions.iter().map(|d| json!({
+        "disclosureDecisions": trail.decisions.iter().map(|d| json!({
             "role": d.decider_role,
             "decider": people.then(|| d.decider_name.clone()),
-            "informRegulator": d.inform_regulator,
-            "rationale": d.rationale,
+            "part": d.part,
+            "inform": d.inform,
+            "royalColleges": d.royal_colleges,
+            "justification": d.justification,
             "at": d.decided_at,
         })).collect::<Vec<_>>(),
         "actions": trail.actions.iter().map(|a| json!({

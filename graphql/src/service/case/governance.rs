@@ -96,6 +96,68 @@ pub async fn set_urgent(
     .await
 }
 
+/// The project's allocated HQIP Associate Director for a case (BSR Cause for Concern Policy,
+/// January 2026, Tables 1-2, stage 1: "Contact the project's allocated Associate Director at
+/// HQIP … HQIP AD to be kept apprised"): who agrees the next steps, and where the notices go.
+/// The registry allocates one to an open case that has none; reallocating is a NATIONAL_ADMIN's,
+/// and either way the reason is recorded.
+pub async fn allocate_associate_director(
+    state: &AppState,
+    caller: &Caller<'_>,
+    reference: &str,
+    expected_version: i32,
+    director: (String, String, String),
+    reason: &str,
+) -> AppResult<case::Model> {
+    caller.viewer.require_any(
+        &[
+            Role::RegistryAnalyst,
+            Role::RegistryClinicalLead,
+            Role::NationalAdmin,
+        ],
+        "allocate a case's HQIP Associate Director",
+    )?;
+    let reason = required_text("reason", reason, 4000)?;
+    let (sub, name, email) = director;
+    let sub = required_text("associateDirectorSub", &sub, 200)?;
+    let name = required_text("associateDirectorName", &name, 200)?;
+    let email = email.trim().to_owned();
+    if !crate::service::provider::plausible_email(&email) {
+        return Err(AppError::bad_input(format!(
+            "\"{email}\" is not an email address (expected name@hqip.org.uk)."
+        )));
+    }
+    let mut work = Work::for_caller(state, caller, reference, expected_version).await?;
+    if work.case.step == CaseStep::Closed {
+        return Err(AppError::bad_input(format!(
+            "{} is closed.",
+            work.case.reference
+        )));
+    }
+    let reallocating = work.case.associate_director_sub.is_some();
+    if reallocating && !caller.viewer.has_role(Role::NationalAdmin) {
+        return Err(AppError::forbidden(format!(
+            "{} already has an allocated HQIP Associate Director; only a NATIONAL_ADMIN \
+             reallocates it.",
+            work.case.reference
+        )));
+    }
+    work.forbid_conflicted().await?;
+    work.case.associate_director_sub = Some(sub);
+    work.case.associate_director_name = Some(name);
+    work.case.associate_director_email = Some(email);
+    work.commit(
+        if reallocating {
+            "ASSOCIATE_DIRECTOR_REALLOCATED"
+        } else {
+            "ASSOCIATE_DIRECTOR_ALLOCATED"
+        },
+        Some(reason),
+        None,
+    )
+    .await
+}
+
 /// Adds an agreed action to a case (registry and HQIP).
 pub async fn add_action(
     state: &AppState,

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use entities::enums::{CaseGround, CaseOutcome, CaseStep, MailParty, Nation};
+use entities::enums::{CaseGround, CaseOutcome, CaseStep, DisclosurePart, MailParty, Nation};
 use entities::{case, case_action, case_conflict, case_decision, case_event, provider};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
@@ -26,7 +26,7 @@ use crate::calendar::WorkingCalendar;
 use crate::dated::in_force_on;
 use crate::error::{AppError, AppResult};
 use crate::events::{CaseChange, CaseChangeKind, Event};
-use crate::mail::letter::{self, LetterPlan};
+use crate::mail::letter::{self, Decided, LetterPlan};
 use crate::service::unit_of_work::{UnitOfWork, conflict_if_taken};
 use crate::state::AppState;
 
@@ -149,7 +149,9 @@ fn unknown_case(reference: &str) -> AppError {
 
 /// What the caller may read of `case`; `None` when it is outside their scope.
 pub fn access(scope: &Scope, case: &case::Model) -> Option<CaseAccess> {
-    scope
-        .cases
-        .access(case.provider_ods.as_deref(), case.reached_stage)
+    scope.cases.access(
+        case.provider_ods.as_deref(),
+        case.reached_stage,
+        case.commissioners_informed_at.is_some(),
+    )
 }

@@ -137,6 +137,10 @@ pub async fn open(state: &AppState, caller: &Caller<'_>, new: NewCase) -> AppRes
         ground: None,
         call_recorded_at: None,
         regulator_informed: None,
+        commissioners_informed_at: None,
+        associate_director_sub: None,
+        associate_director_name: None,
+        associate_director_email: None,
         outcome: None,
         urgent: false,
         lead_sub: Some(caller.viewer.sub.clone()),
@@ -200,6 +204,7 @@ pub async fn open(state: &AppState, caller: &Caller<'_>, new: NewCase) -> AppRes
         detail: Some(json!({ "category": inserted.category, "outcome": inserted.outcome })),
         letters: &letters,
         justification: None,
+        event: None,
     };
     change.write(&mut work).await?;
     work.commit().await?;

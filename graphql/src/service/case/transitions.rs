@@ -39,6 +39,16 @@ pub async fn record_finding(
                 ));
             }
             work.case.step = CaseStep::AwaitingNextSteps;
+            // Tables 1-2, stage 1: "Contact the project's allocated Associate Director at HQIP
+            // to discuss the nature of the cause for concern and agree next steps."
+            work.letters_for(
+                1,
+                "NEXT_STEPS_REQUESTED",
+                "The registry's examination found a case to answer. Please discuss the nature of \
+                 the concern with the registry and agree the next steps in the portal."
+                    .into(),
+            )?;
+            work.event = Some(CaseChangeKind::NextStepsRequested);
         }
         (Finding::NoCaseToAnswer, true) => {
             if ground.is_some() {
@@ -109,6 +119,21 @@ pub async fn agree_next_steps(
         expected_version,
     )
     .await?;
+    // Tables 1-2, stage 1: the next steps are agreed with "the project's allocated Associate
+    // Director at HQIP", not any holder of the role.
+    if let Some(allocated) = &work.case.associate_director_sub
+        && *allocated != caller.viewer.sub
+    {
+        return Err(AppError::forbidden(format!(
+            "{} is allocated to {}: only the allocated HQIP Associate Director agrees its next \
+             steps (a NATIONAL_ADMIN reallocates it with allocateAssociateDirector).",
+            work.case.reference,
+            work.case
+                .associate_director_name
+                .as_deref()
+                .unwrap_or("another Associate Director")
+        )));
+    }
     if !escalate {
         if !omit.is_empty() || !limits.is_empty() {
             return Err(AppError::bad_input(
@@ -288,45 +313,72 @@ pub async fn record_telephone_call(
         .await
 }
 
-/// Stage 5: one half of the joint decision on informing the CQC (England) or the Welsh Government
-/// (Wales): the HQIP Associate Director and the registry clinical lead, two people, neither with a
-/// declared conflict (BSR Cause for Concern Policy, January 2026, Table 1 footnotes 1-2, Table 2
-/// footnote 6).
-pub async fn decide_regulator_notification(
+/// One decider's view of one part of the stage-5 decision.
+#[derive(Debug, Clone)]
+pub struct DisclosureDecision {
+    pub part: DisclosurePart,
+    pub inform: bool,
+    pub royal_colleges: BTreeSet<MailParty>,
+    pub justification: String,
+}
+
+/// Stage 5: one decider's half of the joint decision, part by part (BSR Cause for Concern Policy,
+/// January 2026, Table 1, stage 5: "The requirement for the NCAPOP supplier to inform CQC and for
+/// the Provider CEO to inform commissioners, NHS Improvement and relevant royal colleges to be
+/// determined jointly by the HQIP Associate Director and the NCAPOP Supplier Clinical Lead";
+/// Table 2, stage 5: "to inform Welsh Government and relevant royal colleges"). Two people,
+/// neither with a declared conflict; the parts are the case's policy version's.
+pub async fn decide_disclosures(
     state: &AppState,
     caller: &Caller<'_>,
     reference: &str,
     expected_version: i32,
-    inform: bool,
-    rationale: &str,
+    parts: Vec<DisclosureDecision>,
 ) -> AppResult<case::Model> {
-    let rationale = required_text("rationale", rationale, 4000)?;
+    if parts.is_empty() {
+        return Err(AppError::bad_input(
+            "Give at least one part of the decision.",
+        ));
+    }
+    let mut seen = BTreeSet::new();
+    let mut checked = Vec::new();
+    for part in parts {
+        if !seen.insert(part.part) {
+            return Err(AppError::bad_input(format!(
+                "{} is given twice; give each part once.",
+                part.part.to_value()
+            )));
+        }
+        checked.push(DisclosureDecision {
+            justification: required_text("justification", &part.justification, 4000)?,
+            ..part
+        });
+    }
     let work = Work::for_move(
         state,
         caller,
-        Move::DecideRegulatorNotification,
+        Move::DecideDisclosures,
         reference,
         expected_version,
     )
     .await?;
+    for part in &checked {
+        check_part(&work, part)?;
+    }
     let decisions = case_decision::Entity::find()
         .filter(case_decision::Column::CaseId.eq(work.case.id))
         .all(work.work.db())
         .await?;
-    let held: Vec<Role> = STAGE_5_DECIDERS
-        .into_iter()
-        .filter(|r| caller.viewer.has_role(*r))
-        .collect();
-    // A person holding both roles fills one; re-deciding replaces their own half.
+    // A person holding both roles fills one half; deciding again replaces their own.
     let own = decisions
         .iter()
         .find(|d| d.decider_sub == caller.viewer.sub)
         .and_then(|d| Role::parse(&d.decider_role));
     let role = match own {
         Some(role) => role,
-        None => held
-            .iter()
-            .copied()
+        None => STAGE_5_DECIDERS
+            .into_iter()
+            .filter(|r| caller.viewer.has_role(*r))
             .find(|r| !decisions.iter().any(|d| d.decider_role == r.as_str()))
             .ok_or_else(|| {
                 AppError::bad_input(
@@ -335,28 +387,130 @@ pub async fn decide_regulator_notification(
                 )
             })?,
     };
-    let row = case_decision::ActiveModel {
-        case_id: Set(work.case.id),
-        decider_role: Set(role.as_str().to_owned()),
-        decider_sub: Set(caller.viewer.sub.clone()),
-        decider_name: Set(caller.viewer.name.clone()),
-        inform_regulator: Set(inform),
-        rationale: Set(rationale.clone()),
-        decided_at: Set(work.now),
-    };
-    if own.is_some() {
-        row.update(work.work.db()).await?;
-    } else {
-        row.insert(work.work.db()).await?;
+    for part in &checked {
+        let colleges: Vec<MailParty> = part.royal_colleges.iter().copied().collect();
+        let row = case_decision::ActiveModel {
+            case_id: Set(work.case.id),
+            decider_role: Set(role.as_str().to_owned()),
+            part: Set(part.part),
+            decider_sub: Set(caller.viewer.sub.clone()),
+            decider_name: Set(caller.viewer.name.clone()),
+            inform: Set(part.inform),
+            royal_colleges: Set(serde_json::to_value(&colleges).map_err(AppError::internal)?),
+            justification: Set(part.justification.clone()),
+            decided_at: Set(work.now),
+        };
+        let exists = decisions
+            .iter()
+            .any(|d| d.decider_role == role.as_str() && d.part == part.part);
+        if exists {
+            row.update(work.work.db()).await?;
+        } else {
+            row.insert(work.work.db()).await?;
+        }
     }
-    let detail = json!({ "role": role.as_str(), "informRegulator": inform });
-    work.commit("REGULATOR_DECISION_RECORDED", Some(rationale), Some(detail))
+    let detail = json!({
+        "role": role.as_str(),
+        "parts": checked.iter().map(|p| json!({
+            "part": p.part.to_value(),
+            "inform": p.inform,
+            "royalColleges": p.royal_colleges.iter().map(|c| c.to_value()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    });
+    let justification = checked
+        .iter()
+        .map(|p| format!("{}: {}", p.part.to_value(), p.justification))
+        .collect::<Vec<_>>()
+        .join("; ");
+    work.commit("DISCLOSURES_DECIDED", Some(justification), Some(detail))
         .await
 }
 
-/// Stage 5: written confirmation to the CEO copying the Lead Clinician and Medical Director, and
-/// the regulator if so decided (BSR Cause for Concern Policy, January 2026, Tables 1-2, stage 5).
-/// Only after the call.
+/// A part is one the case's policy decides, and names colleges exactly when it informs them.
+fn check_part(work: &Work<'_>, part: &DisclosureDecision) -> AppResult<()> {
+    if !work.policy.decides(part.part) {
+        let parts: Vec<String> = work
+            .policy
+            .disclosures
+            .iter()
+            .map(|d| d.part.to_value())
+            .collect();
+        return Err(AppError::bad_input(format!(
+            "{} is not decided under the {} policy version {} that {} follows; its parts are {}.",
+            part.part.to_value(),
+            work.case.jurisdiction.to_value().to_lowercase(),
+            work.policy.version,
+            work.case.reference,
+            parts.join(", ")
+        )));
+    }
+    if let Some(other) = part.royal_colleges.iter().find(|c| !c.is_royal_college()) {
+        return Err(AppError::bad_input(format!(
+            "{} is not a royal college; the colleges are {}.",
+            other.to_value(),
+            MailParty::ROYAL_COLLEGES
+                .iter()
+                .map(|c| c.to_value())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    match (
+        part.part.names_colleges(),
+        part.inform,
+        part.royal_colleges.is_empty(),
+    ) {
+        (true, true, true) => Err(AppError::bad_input(format!(
+            "{} informs royal colleges: name which (royalColleges).",
+            part.part.to_value()
+        ))),
+        (true, false, false) | (false, _, false) => Err(AppError::bad_input(format!(
+            "{} with inform: {} names no royal colleges.",
+            part.part.to_value(),
+            part.inform
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// What both deciders agreed, part by part: every part of the case's policy decided by both,
+/// the same way, or a refusal naming what is missing or disputed.
+fn agreed_parts(
+    policy: &Policy,
+    decisions: &[case_decision::Model],
+) -> AppResult<BTreeMap<DisclosurePart, (bool, Vec<MailParty>)>> {
+    let mut agreed = BTreeMap::new();
+    for rule in &policy.disclosures {
+        let halves: Vec<&case_decision::Model> =
+            decisions.iter().filter(|d| d.part == rule.part).collect();
+        if halves.len() != 2 {
+            return Err(AppError::bad_input(format!(
+                "The HQIP Associate Director and the registry clinical lead must both decide {} \
+                 first ({} of 2 recorded).",
+                rule.part.to_value(),
+                halves.len()
+            )));
+        }
+        let colleges = |d: &case_decision::Model| -> AppResult<Vec<MailParty>> {
+            serde_json::from_value(d.royal_colleges.clone()).map_err(AppError::internal)
+        };
+        let (first, second) = (halves[0], halves[1]);
+        if first.inform != second.inform || colleges(first)? != colleges(second)? {
+            return Err(AppError::bad_input(format!(
+                "The HQIP Associate Director and the registry clinical lead decided {} \
+                 differently; the decision is joint, so one of them must revise theirs.",
+                rule.part.to_value()
+            )));
+        }
+        agreed.insert(rule.part, (first.inform, colleges(first)?));
+    }
+    Ok(agreed)
+}
+
+/// Stage 5: written confirmation to the CEO copying the Lead Clinician and Medical Director,
+/// stating what the CEO is required to inform; the regulator and the royal colleges the registry
+/// informs are written to as decided (BSR Cause for Concern Policy, January 2026, Tables 1-2,
+/// stage 5). Only after the call, and only once both deciders agree on every part.
 pub async fn send_confirmation(
     state: &AppState,
     caller: &Caller<'_>,
@@ -383,42 +537,161 @@ pub async fn send_confirmation(
         .order_by_asc(case_decision::Column::DeciderRole)
         .all(work.work.db())
         .await?;
-    if decisions.len() != 2 {
-        return Err(AppError::bad_input(
-            "The HQIP Associate Director and the registry clinical lead must both record their \
-             decision on informing the regulator first.",
-        ));
+    let agreed = agreed_parts(&work.policy, &decisions)?;
+    let informs = |part: DisclosurePart| agreed.get(&part).is_some_and(|(inform, _)| *inform);
+    work.case.regulator_informed = Some(informs(DisclosurePart::RegistryInformsRegulator));
+    if informs(DisclosurePart::RegistryInformsRoyalColleges) {
+        work.registry_colleges = agreed[&DisclosurePart::RegistryInformsRoyalColleges]
+            .1
+            .clone();
     }
-    if decisions[0].inform_regulator != decisions[1].inform_regulator {
-        return Err(AppError::bad_input(
-            "The HQIP Associate Director and the registry clinical lead disagree on informing \
-             the regulator; the decision is joint, so one of them must revise theirs.",
-        ));
-    }
-    let inform = decisions[0].inform_regulator;
-    work.case.regulator_informed = Some(inform);
-    if inform {
+    let registry_discloses: Vec<String> = decisions
+        .iter()
+        .filter(|d| !d.part.by_the_ceo() && informs(d.part))
+        .map(|d| {
+            format!(
+                "{} {}: {}",
+                d.part.to_value(),
+                d.decider_role,
+                d.justification
+            )
+        })
+        .collect();
+    if !registry_discloses.is_empty() {
         work.justification = Some(format!(
-            "joint stage-5 decision to inform the regulator: {}",
-            decisions
-                .iter()
-                .map(|d| format!("{}: {}", d.decider_role, d.rationale))
-                .collect::<Vec<_>>()
-                .join("; ")
+            "joint stage-5 decision: {}",
+            registry_discloses.join("; ")
         ));
     }
+    let directory = super::super::policy::recipients(work.work.db()).await?;
+    let name_of = |party: &MailParty| {
+        directory
+            .iter()
+            .find(|r| r.key == *party)
+            .map(|r| r.name.clone())
+            .unwrap_or_else(|| party.to_value())
+    };
+    let ceo_informs: Vec<String> = agreed
+        .iter()
+        .filter(|(part, (inform, _))| part.by_the_ceo() && *inform)
+        .map(|(part, (_, colleges))| match part {
+            DisclosurePart::CeoInformsCommissioners => "your commissioners".to_owned(),
+            DisclosurePart::CeoInformsNhsImprovement => "NHS Improvement".to_owned(),
+            _ => format!(
+                "the royal colleges: {}",
+                colleges.iter().map(name_of).collect::<Vec<_>>().join(", ")
+            ),
+        })
+        .collect();
     work.enter_stage(6)?;
+    let required = if ceo_informs.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " The HQIP Associate Director and the registry's clinical lead decided that you are \
+             required to inform {}; record each in the portal once done.",
+            ceo_informs.join("; ")
+        )
+    };
     let message = format!(
         "Following the registry's telephone call with the Lead Clinician, this letter confirms \
          the concern in writing. Please acknowledge it in the portal by {}, confirming that a \
-         local review is under way.",
+         local review is under way.{required}",
         work.due_text()
     );
     work.letters_for(5, "CONFIRMATION_SENT", message)?;
+    let detail = json!({
+        "regulatorInformed": work.case.regulator_informed,
+        "agreed": agreed.iter().map(|(part, (inform, colleges))| json!({
+            "part": part.to_value(),
+            "inform": inform,
+            "royalColleges": colleges.iter().map(|c| c.to_value()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    });
+    work.commit("CONFIRMATION_SENT", note.map(str::to_owned), Some(detail))
+        .await
+}
+
+/// After the confirmation, the provider's CEO records informing a body as stage 5 decided (BSR
+/// Cause for Concern Policy, January 2026, Table 1, stage 5: "for the Provider CEO to inform
+/// commissioners, NHS Improvement and relevant royal colleges"), with the justification NHS
+/// Resolution's significant-concerns guidance asks of every share (¶26-27). Recording the
+/// commissioners makes the case readable, without named individuals, by the commissioners of the
+/// provider's network footprint and the integrations scoped to it.
+pub async fn record_provider_disclosure(
+    state: &AppState,
+    caller: &Caller<'_>,
+    reference: &str,
+    expected_version: i32,
+    part: DisclosurePart,
+    justification: &str,
+) -> AppResult<case::Model> {
+    let justification = required_text("justification", justification, 4000)?;
+    if !part.by_the_ceo() {
+        return Err(AppError::bad_input(format!(
+            "{} is the registry's to carry out, in its stage-5 letters; the CEO records \
+             CEO_INFORMS_COMMISSIONERS, CEO_INFORMS_NHS_IMPROVEMENT or CEO_INFORMS_ROYAL_COLLEGES.",
+            part.to_value()
+        )));
+    }
+    let mut work = Work::for_move(
+        state,
+        caller,
+        Move::RecordProviderDisclosure,
+        reference,
+        expected_version,
+    )
+    .await?;
+    if work.case.reached_stage < 6 {
+        return Err(AppError::bad_input(format!(
+            "{} was closed before the registry's stage-5 confirmation: there is nothing the CEO \
+             was asked to inform.",
+            work.case.reference
+        )));
+    }
+    // Under a version that decides the CEO's parts, the CEO records what it required; under
+    // version 1, which decided the regulator alone, the CEO's record stands on its justification.
+    let mut colleges = Vec::new();
+    if work.policy.decides(part) {
+        let decisions = case_decision::Entity::find()
+            .filter(case_decision::Column::CaseId.eq(work.case.id))
+            .all(work.work.db())
+            .await?;
+        let (inform, named) = agreed_parts(&work.policy, &decisions)?
+            .remove(&part)
+            .unwrap_or_default();
+        if !inform {
+            return Err(AppError::bad_input(format!(
+                "The joint stage-5 decision on {} did not require {}; a disclosure beyond it \
+                 is not recorded here.",
+                work.case.reference,
+                part.to_value()
+            )));
+        }
+        colleges = named;
+    } else if work.policy.disclosures.iter().any(|d| d.part.by_the_ceo()) {
+        return Err(AppError::bad_input(format!(
+            "{} is not a part of the {} policy version {} that {} follows.",
+            part.to_value(),
+            work.case.jurisdiction.to_value().to_lowercase(),
+            work.policy.version,
+            work.case.reference
+        )));
+    }
+    if part == DisclosurePart::CeoInformsCommissioners
+        && work.case.commissioners_informed_at.is_none()
+    {
+        work.case.commissioners_informed_at = Some(work.now);
+        work.event = Some(CaseChangeKind::CommissionersInformed);
+    }
+    let detail = json!({
+        "part": part.to_value(),
+        "royalColleges": colleges.iter().map(|c| c.to_value()).collect::<Vec<_>>(),
+    });
     work.commit(
-        "CONFIRMATION_SENT",
-        note.map(str::to_owned),
-        Some(json!({ "regulatorInformed": inform })),
+        "PROVIDER_DISCLOSURE_RECORDED",
+        Some(justification),
+        Some(detail),
     )
     .await
 }
@@ -449,8 +722,11 @@ pub async fn acknowledge(
     )
     .await?;
     if work.case.regulator_informed == Some(true) {
-        work.justification =
-            Some("stage-5 joint decision to inform the regulator (copy of acknowledgement)".into());
+        work.justification = Some(
+            "stage-5 joint decision that the registry informs the regulator (copy of \
+             acknowledgement)"
+                .into(),
+        );
     }
     work.letters_for(
         6,

@@ -21,6 +21,10 @@ pub(super) struct Work<'a> {
     pub(super) today: NaiveDate,
     pub(super) letters: Vec<LetterPlan<'static>>,
     pub(super) justification: Option<String>,
+    /// The royal colleges the registry writes to at stage 5, as decided.
+    pub(super) registry_colleges: Vec<MailParty>,
+    /// The event of a change that moves no stage but that readers wait for.
+    pub(super) event: Option<CaseChangeKind>,
     /// The workflow's row for the move being made, once permitted; `None` for changes that
     /// are no move (the urgent route).
     pub(super) rule: Option<&'static Rule>,
@@ -67,6 +71,8 @@ impl<'a> Work<'a> {
             today,
             letters: Vec::new(),
             justification: None,
+            registry_colleges: Vec::new(),
+            event: None,
             rule: None,
         })
     }
@@ -271,9 +277,12 @@ impl<'a> Work<'a> {
                 rule.action
             ))));
         }
-        let informed = self.case.regulator_informed.unwrap_or(false);
+        let decided = Decided {
+            regulator: self.case.regulator_informed.unwrap_or(false),
+            registry_colleges: self.registry_colleges.clone(),
+        };
         let plans =
-            letter::plans_from_rules(&self.policy.mail_rules, stage, event, informed, &message)?;
+            letter::plans_from_rules(&self.policy.mail_rules, stage, event, &decided, &message)?;
         self.letters.extend(plans);
         Ok(())
     }
@@ -301,6 +310,7 @@ impl<'a> Work<'a> {
                 rule.action, self.case.step
             ))));
         }
+        self.apprise_the_associate_director();
         let expected = self.before.version;
         self.case.version = expected + 1;
         let mut active = self.case.clone().into_active_model().reset_all();
@@ -327,10 +337,51 @@ impl<'a> Work<'a> {
             detail,
             letters: &self.letters,
             justification: self.justification.as_deref(),
+            event: self.event,
         };
         change.write(&mut self.work).await?;
         self.work.commit().await?;
         Ok(self.case)
+    }
+
+    /// A short notice to the allocated HQIP Associate Director of a stage change or closure
+    /// that no letter of the policy already tells them of (BSR Cause for Concern Policy, January
+    /// 2026, Tables 1-2, stage 1: "HQIP AD to be kept apprised of the progress of the subsequent
+    /// escalation process").
+    fn apprise_the_associate_director(&mut self) {
+        let moved = self.before.stage != self.case.stage || self.case.step == CaseStep::Closed;
+        let told = self
+            .letters
+            .iter()
+            .any(|l| l.to.contains(&MailParty::HqipAssociateDirector));
+        if self.case.associate_director_email.is_none()
+            || !moved
+            || self.before.step == CaseStep::Closed
+            || told
+        {
+            return;
+        }
+        let now = match (self.case.step, self.case.stage) {
+            (CaseStep::Closed, _) => format!(
+                "is closed ({})",
+                self.case.outcome.map(|o| o.to_value()).unwrap_or_default()
+            ),
+            (_, Some(stage)) => format!("is at stage {stage}, due by {}", self.due_text()),
+            (_, None) => "moved on".to_owned(),
+        };
+        let source = match self.case.jurisdiction {
+            Nation::Wales => "BSR Cause for Concern Policy, January 2026, Table 2, stage 1",
+            _ => "BSR Cause for Concern Policy, January 2026, Table 1, stage 1",
+        };
+        self.letters.push(LetterPlan {
+            event: "PROGRESS_NOTICE",
+            stage: self.case.stage,
+            to: vec![MailParty::HqipAssociateDirector],
+            cc: vec![],
+            source: format!("{source}: the HQIP Associate Director is kept apprised"),
+            tag: "ad".into(),
+            message: format!("For your information: the case {now}."),
+        });
     }
 }
 
@@ -347,6 +398,8 @@ pub(super) struct Recorded<'r> {
     pub(super) detail: Option<Value>,
     pub(super) letters: &'r [LetterPlan<'r>],
     pub(super) justification: Option<&'r str>,
+    /// The event of a change that moves no stage (see `change_of`).
+    pub(super) event: Option<CaseChangeKind>,
 }
 
 impl Recorded<'_> {
@@ -373,7 +426,7 @@ impl Recorded<'_> {
             self.at,
         )
         .await?;
-        if let Some(event) = change_of(self.before, self.case, self.at) {
+        if let Some(event) = change_of(self.before, self.case, self.event, self.at) {
             work.publish(event).await?;
         }
         if !letters.is_empty() {
@@ -384,17 +437,21 @@ impl Recorded<'_> {
     }
 }
 
-/// The event subscribers hear of, when the case opened, changed stage or closed.
+/// The event subscribers hear of, when the case opened, changed stage or closed, or `explicit`
+/// when the change moved no stage.
 pub(super) fn change_of(
     before: Option<&case::Model>,
     after: &case::Model,
+    explicit: Option<CaseChangeKind>,
     at: DateTime<Utc>,
 ) -> Option<Event> {
     let kind = match before {
         None => CaseChangeKind::Opened,
-        Some(_) if after.step == CaseStep::Closed => CaseChangeKind::Closed,
+        Some(b) if after.step == CaseStep::Closed && b.step != CaseStep::Closed => {
+            CaseChangeKind::Closed
+        }
         Some(b) if b.stage != after.stage => CaseChangeKind::StageChanged,
-        Some(_) => return None,
+        Some(_) => explicit?,
     };
     Some(Event::CaseChanged(CaseChange {
         kind,
@@ -404,6 +461,7 @@ pub(super) fn change_of(
         from_stage: before.and_then(|b| b.stage),
         to_stage: after.stage,
         reached_stage: after.reached_stage,
+        commissioners_informed: after.commissioners_informed_at.is_some(),
         due_on: after.due_on,
         outcome: after.outcome,
         at,

@@ -29,13 +29,18 @@ pub enum Move {
     RecordNoResponse,
     /// Stage 5: the telephone call to the Lead Clinician.
     RecordTelephoneCall,
-    /// Stage 5: one half of the joint decision on informing the regulator (Table 1 footnotes
-    /// 1-2, Table 2 footnote 6).
-    DecideRegulatorNotification,
+    /// Stage 5: one decider's half of the joint decision, part by part: whom the registry
+    /// informs and whom the CEO must inform (Tables 1-2, stage 5; Table 1 footnotes 1-2, Table 2
+    /// footnote 6).
+    DecideDisclosures,
     /// Stage 5: the written confirmation to the CEO.
     SendConfirmation,
     /// Stage 6 or 7: the CEO acknowledges, confirming a local review.
     Acknowledge,
+    /// After the confirmation: the CEO records informing a body as stage 5 decided (Table 1,
+    /// stage 5: "for the Provider CEO to inform commissioners, NHS Improvement and relevant royal
+    /// colleges").
+    RecordProviderDisclosure,
     /// Category 3: the ODEP spine members' review concludes.
     ConcludeImplantReview,
     /// The clock: stage 6's limit passed; stage 7's reminder (Table 1 stage 7, footnote 4).
@@ -77,7 +82,8 @@ pub struct Rule {
     pub to_do: &'static str,
 }
 
-/// The two people who decide jointly, at stage 5, whether the registry informs the regulator.
+/// The two people who decide jointly, at stage 5, whom the registry informs and whom the CEO
+/// must inform.
 pub const STAGE_5_DECIDERS: [Role; 2] = [Role::HqipAssociateDirector, Role::RegistryClinicalLead];
 
 use CaseStep::*;
@@ -92,7 +98,7 @@ pub const RULES: &[Rule] = &[
         from: &[Examining, ReviewingResponse],
         to: &[Closed, AwaitingNextSteps, Confirming],
         conflict_bars: true,
-        letters: &[(4, "NO_CASE_TO_ANSWER")],
+        letters: &[(1, "NEXT_STEPS_REQUESTED"), (4, "NO_CASE_TO_ANSWER")],
         to_do: "record a finding on a case",
     },
     Rule {
@@ -141,13 +147,13 @@ pub const RULES: &[Rule] = &[
         to_do: "record the stage-5 telephone call",
     },
     Rule {
-        action: Move::DecideRegulatorNotification,
+        action: Move::DecideDisclosures,
         who: Who::Roles(&STAGE_5_DECIDERS),
         from: &[Confirming],
         to: &[Confirming],
         conflict_bars: true,
         letters: &[],
-        to_do: "decide whether the regulator is informed",
+        to_do: "decide whom stage 5 informs",
     },
     Rule {
         action: Move::SendConfirmation,
@@ -166,6 +172,15 @@ pub const RULES: &[Rule] = &[
         conflict_bars: false,
         letters: &[(6, "ACKNOWLEDGED")],
         to_do: "acknowledge the letter",
+    },
+    Rule {
+        action: Move::RecordProviderDisclosure,
+        who: Who::StageActor(6),
+        from: &[AwaitingAcknowledgement, Reminded, Closed],
+        to: &[AwaitingAcknowledgement, Reminded, Closed],
+        conflict_bars: false,
+        letters: &[],
+        to_do: "record informing a body as stage 5 decided",
     },
     Rule {
         action: Move::ConcludeImplantReview,
@@ -229,16 +244,17 @@ pub enum Refusal {
 }
 
 impl Move {
-    pub const ALL: [Move; 13] = [
+    pub const ALL: [Move; 14] = [
         Move::RecordFinding,
         Move::AgreeNextSteps,
         Move::SendRequest,
         Move::SubmitResponse,
         Move::RecordNoResponse,
         Move::RecordTelephoneCall,
-        Move::DecideRegulatorNotification,
+        Move::DecideDisclosures,
         Move::SendConfirmation,
         Move::Acknowledge,
+        Move::RecordProviderDisclosure,
         Move::ConcludeImplantReview,
         Move::Remind,
         Move::NotifyNonCompliance,
