@@ -8,9 +8,8 @@ use api::startup::{Application, StartOptions};
 use api::{db, keys};
 use chrono::{DateTime, Duration, Utc};
 use clap::{Parser, Subcommand};
-use graphql::AppState;
 use graphql::auth::token::parse_grant;
-use graphql::clock::{ManualClock, SystemClock};
+use graphql::clock::SystemClock;
 use std::sync::atomic::AtomicU64;
 
 #[derive(Parser)]
@@ -188,34 +187,8 @@ async fn run(command: Command, settings: Settings) -> Result<(), api::startup::B
                     format!("--at must be an RFC 3339 instant like 2026-12-01T09:00:00Z: {e}")
                 })?
                 .with_timezone(&Utc);
-            let conn = migrated(&settings).await?;
-            let state = AppState::new(
-                conn,
-                Arc::new(ManualClock::new(at)),
-                settings.mail_identity(),
-            );
-            let report = graphql::service::case::tick(&state)
-                .await
-                .map_err(|e| e.cause())?;
-            let workplans = graphql::service::workplan::tick(&state)
-                .await
-                .map_err(|e| e.cause())?;
-            let risks = graphql::service::risk::tick(&state)
-                .await
-                .map_err(|e| e.cause())?;
-            let documents = graphql::service::document::tick(&state)
-                .await
-                .map_err(|e| e.cause())?;
-            println!(
-                "tick at {at}: {} reminded (stage 7), {} closed as non-compliant, {} flagged overdue, {} skipped; {} workplan deliverables past due; {} risk escalations unanswered; {} documents due for review",
-                report.reminded,
-                report.non_compliant,
-                report.flagged_overdue,
-                report.skipped,
-                workplans.past_due,
-                risks.responses_overdue,
-                documents.reviews_due
-            );
+            let summary = api::startup::tick_once(&settings, at).await?;
+            println!("tick at {at}: {summary}");
         }
         Command::Import {
             what: ImportWhat::Indicators { file, by, reason },
@@ -226,20 +199,6 @@ async fn run(command: Command, settings: Settings) -> Result<(), api::startup::B
         Command::Schema => {}
     }
     Ok(())
-}
-
-/// A connection to the configured database with every migration applied.
-async fn migrated(
-    settings: &Settings,
-) -> Result<sea_orm::DatabaseConnection, api::startup::BoxError> {
-    let conn = db::connect(
-        &settings.database_url,
-        settings.db_pool_size,
-        Arc::new(AtomicU64::new(0)),
-    )
-    .await?;
-    db::migrate_up(&conn).await?;
-    Ok(conn)
 }
 
 fn host(bind: &str) -> &str {

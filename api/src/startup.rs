@@ -58,7 +58,13 @@ impl Application {
         }
         let dev_secret = keys::dev_secret(settings, true)?;
         let verifier = Arc::new(keys::verifier(settings, dev_secret.as_ref())?);
-        state.events.listen(&state.db).await?;
+        // The listener's reads are its own, not a request's: on SQLite it gets a connection of
+        // its own, uncounted (PostgreSQL's LISTEN holds its own connection already).
+        let listener_db = match state.db.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => state.db.clone(),
+            _ => db::connect(&settings.database_url, 1, Arc::new(AtomicU64::new(0))).await?,
+        };
+        state.events.listen(&listener_db).await?;
         state.watch_changes();
         if let Some(mail) = &settings.mail {
             let dispatcher = Dispatcher::new(state.db.clone(), state.writes.clone(), mail.clone())?;
@@ -140,22 +146,25 @@ impl Application {
 /// get a version conflict), each deliverable, escalation and document is announced once.
 async fn run_clock(state: AppState, interval: std::time::Duration) {
     loop {
-        match graphql::service::case::tick(&state).await {
-            Ok(report) => tracing::debug!(?report, "case clock pass"),
-            Err(e) => tracing::error!(error = %e.cause(), "the case clock's pass failed"),
-        }
-        match graphql::service::workplan::tick(&state).await {
-            Ok(report) => tracing::debug!(?report, "workplan clock pass"),
-            Err(e) => tracing::error!(error = %e.cause(), "the workplan clock's pass failed"),
-        }
-        match graphql::service::risk::tick(&state).await {
-            Ok(report) => tracing::debug!(?report, "risk clock pass"),
-            Err(e) => tracing::error!(error = %e.cause(), "the risk clock's pass failed"),
-        }
-        match graphql::service::document::tick(&state).await {
-            Ok(report) => tracing::debug!(?report, "document clock pass"),
-            Err(e) => tracing::error!(error = %e.cause(), "the document clock's pass failed"),
-        }
+        graphql::service::clock::pass(&state).await.log();
         tokio::time::sleep(interval).await;
     }
+}
+
+/// `portal tick`: one pass of the clock as at `at`, in a process of its own beside `serve` (on
+/// SQLite its events reach the serving process through the event relay).
+pub async fn tick_once(
+    settings: &Settings,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<String, BoxError> {
+    let conn = db::connect(
+        &settings.database_url,
+        settings.db_pool_size,
+        Arc::new(AtomicU64::new(0)),
+    )
+    .await?;
+    db::migrate_up(&conn).await?;
+    let clock = Arc::new(graphql::clock::ManualClock::new(at));
+    let state = AppState::new(conn, clock, settings.mail_identity());
+    Ok(graphql::service::clock::pass(&state).await.summary()?)
 }

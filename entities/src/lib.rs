@@ -16,6 +16,7 @@ pub mod case_mail_rule;
 pub mod case_stage;
 pub mod document_signature;
 pub mod enums;
+pub mod event_relay;
 pub mod governance_document;
 pub mod host_determination;
 pub mod icb;

@@ -5,7 +5,9 @@
 //! and every instance, the sender included, receives it by `LISTEN` and hands it to its own
 //! subscribers: each subscriber gets each event once, whichever instance made the change.
 //! Notifications sent while an instance's listener is reconnecting are lost to that instance.
-//! On SQLite (one instance) events go straight to the subscribers after the commit.
+//! On SQLite events go straight to this process's subscribers after the commit; the change also
+//! appends them to `event_relay` in its transaction, and a serving process delivers the rows
+//! other processes appended (`portal tick`, `portal import` beside `serve`), each once.
 //!
 //! Every subscription filters events through the subscriber's scope before sending one.
 
@@ -13,9 +15,11 @@ use std::time::Duration;
 
 use async_graphql::{Enum, SimpleObject};
 use chrono::{DateTime, Utc};
+use entities::event_relay;
 use sea_orm::sqlx::postgres::PgListener;
 use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, Statement,
+    ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
@@ -26,6 +30,12 @@ use crate::error::{AppError, AppResult};
 const BUFFER: usize = 1024;
 /// The PostgreSQL notification channel.
 const CHANNEL: &str = "portal_events";
+/// How often a process sharing SQLite reads the events other processes appended.
+const RELAY_POLL: Duration = Duration::from_millis(200);
+/// How long a relayed event is kept: far longer than any poll takes.
+const RELAY_KEEP: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+/// The most relayed events read at once.
+const RELAY_BATCH: u64 = 500;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type")]
@@ -242,27 +252,47 @@ impl GovernanceChange {
 pub struct EventBus {
     local: broadcast::Sender<Event>,
     backend: DatabaseBackend,
+    /// This process, in the relayed events it appends (it delivers its own at commit).
+    origin: std::sync::Arc<str>,
 }
 
 impl EventBus {
     pub fn new(backend: DatabaseBackend) -> Self {
+        let started = Utc::now().timestamp_nanos_opt().unwrap_or_default();
         EventBus {
             local: broadcast::channel(BUFFER).0,
             backend,
+            origin: format!("{}-{started}", std::process::id()).into(),
         }
     }
 
-    /// Sends `event` within the change's transaction (PostgreSQL), to be delivered at commit.
+    /// Sends `event` within the change's transaction, to be delivered at commit: by NOTIFY on
+    /// PostgreSQL, through `event_relay` to the other processes sharing SQLite (dropping relayed
+    /// events older than `RELAY_KEEP` as it goes).
     pub async fn publish_in(&self, txn: &DatabaseTransaction, event: &Event) -> AppResult<()> {
+        let payload = serde_json::to_string(event).map_err(AppError::internal)?;
         if self.backend == DatabaseBackend::Postgres {
-            let payload = serde_json::to_string(event).map_err(AppError::internal)?;
             txn.execute_raw(Statement::from_sql_and_values(
                 DatabaseBackend::Postgres,
                 "SELECT pg_notify($1, $2)",
                 [CHANNEL.into(), payload.into()],
             ))
             .await?;
+            return Ok(());
         }
+        let now = Utc::now();
+        event_relay::Entity::delete_many()
+            .filter(event_relay::Column::At.lt(now - RELAY_KEEP))
+            .exec(txn)
+            .await?;
+        event_relay::Entity::insert(event_relay::ActiveModel {
+            id: NotSet,
+            origin: Set(self.origin.to_string()),
+            payload: Set(payload),
+            at: Set(now),
+        })
+        .exec(txn)
+        .await?;
         Ok(())
     }
 
@@ -279,15 +309,24 @@ impl EventBus {
         let _ = self.local.send(event);
     }
 
+    fn deliver_payload(&self, payload: &str) {
+        match serde_json::from_str::<Event>(payload) {
+            Ok(event) => self.deliver(event),
+            Err(e) => tracing::error!(error = %e, "an event notification could not be read"),
+        }
+    }
+
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.local.subscribe()
     }
 
-    /// On PostgreSQL, starts listening (before returning, so no event committed afterwards is
-    /// missed) and keeps delivering notifications to this process's subscribers.
+    /// Starts listening (before returning, so no event committed afterwards is missed) and keeps
+    /// delivering other processes' events to this process's subscribers: LISTEN on PostgreSQL;
+    /// on SQLite, reading `event_relay` through `db`, a connection of the listener's own (so its
+    /// polls are not counted as a request's statements).
     pub async fn listen(&self, db: &DatabaseConnection) -> Result<(), sea_orm::sqlx::Error> {
         if self.backend != DatabaseBackend::Postgres {
-            return Ok(());
+            return self.relay(db.clone()).await;
         }
         let mut listener = PgListener::connect_with(db.get_postgres_connection_pool()).await?;
         listener.listen(CHANNEL).await?;
@@ -295,16 +334,54 @@ impl EventBus {
         tokio::spawn(async move {
             loop {
                 match listener.recv().await {
-                    Ok(notification) => match serde_json::from_str::<Event>(notification.payload())
-                    {
-                        Ok(event) => bus.deliver(event),
-                        Err(e) => {
-                            tracing::error!(error = %e, "an event notification could not be read")
-                        }
-                    },
+                    Ok(notification) => bus.deliver_payload(notification.payload()),
                     Err(e) => {
                         tracing::warn!(error = %e, "the event listener lost its connection; retrying");
                         tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        });
+        Ok(())
+    }
+
+    /// SQLite: delivers the events other processes append from now on. Writers to one SQLite
+    /// file take turns, so ids grow in commit order and reading past the last id seen misses
+    /// none.
+    async fn relay(&self, db: DatabaseConnection) -> Result<(), sea_orm::sqlx::Error> {
+        let last_id = |db: DatabaseConnection| async move {
+            event_relay::Entity::find()
+                .select_only()
+                .column_as(event_relay::Column::Id.max(), "id")
+                .into_tuple::<Option<i32>>()
+                .one(&db)
+                .await
+                .map(|id| id.flatten().unwrap_or(0))
+        };
+        let mut seen = last_id(db.clone()).await.map_err(|e| {
+            sea_orm::sqlx::Error::Protocol(format!("the event relay cannot be read: {e}"))
+        })?;
+        let bus = self.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(RELAY_POLL).await;
+                let rows = event_relay::Entity::find()
+                    .filter(event_relay::Column::Id.gt(seen))
+                    .order_by_asc(event_relay::Column::Id)
+                    .limit(RELAY_BATCH)
+                    .all(&db)
+                    .await;
+                match rows {
+                    Ok(rows) => {
+                        for row in rows {
+                            seen = row.id;
+                            if row.origin.as_str() != &*bus.origin {
+                                bus.deliver_payload(&row.payload);
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the event relay could not be read; retrying")
                     }
                 }
             }

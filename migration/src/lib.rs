@@ -20,6 +20,7 @@ mod m20261201_000003_create_risks;
 mod m20261201_000004_create_governance_documents;
 mod m20261202_000001_create_boards;
 mod m20261202_000002_decide_each_disclosure;
+mod m20261202_000003_relay_events_between_processes;
 pub mod reference;
 
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_create_governance_documents::Migration),
             Box::new(m20261202_000001_create_boards::Migration),
             Box::new(m20261202_000002_decide_each_disclosure::Migration),
+            Box::new(m20261202_000003_relay_events_between_processes::Migration),
         ]
     }
 }

@@ -17,6 +17,7 @@ use crate::{AUDIENCE, ISSUER, SECRET, mint, settings};
 const ROLE: &str = "PORTAL_TEST_CHILD";
 const DATABASE: &str = "PORTAL_TEST_CHILD_DATABASE";
 const FILE: &str = "PORTAL_TEST_CHILD_FILE";
+const AT: &str = "PORTAL_TEST_CHILD_AT";
 
 /// The child binary `exe`, run in `role`.
 fn command(exe: &str, role: &str, database_url: &str) -> Command {
@@ -138,6 +139,17 @@ pub fn import(exe: &str, database_url: &str, file: &std::path::Path) -> Child {
         .expect("the importer starts")
 }
 
+/// `portal tick` as at `at` against `database_url`, in a child process; returns its summary.
+pub async fn tick(exe: &str, database_url: &str, at: chrono::DateTime<chrono::Utc>) -> String {
+    let output = command(exe, "tick", database_url)
+        .env(AT, at.to_rfc3339())
+        .output()
+        .await
+        .expect("the clock pass runs");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 /// The body of the child binary: its role and inputs from the environment.
 pub fn child_main() {
     let role = std::env::var(ROLE).expect("PORTAL_TEST_CHILD names the child's role");
@@ -164,6 +176,16 @@ pub fn child_main() {
                 let summary = api::import::run(&settings, file.as_ref(), "reliability", None)
                     .await
                     .expect("the import succeeds");
+                println!("{summary}");
+            }
+            "tick" => {
+                let at = std::env::var(AT).expect("the instant of the pass");
+                let at = chrono::DateTime::parse_from_rfc3339(&at)
+                    .expect("an RFC 3339 instant")
+                    .with_timezone(&chrono::Utc);
+                let summary = api::startup::tick_once(&settings, at)
+                    .await
+                    .expect("the clock pass succeeds");
                 println!("{summary}");
             }
             other => panic!("unknown child role {other}"),

@@ -1292,6 +1292,30 @@ async fn case_events_reach_only_subscribers_in_scope(app: TestApp) {
     assert!(stranger.events(Duration::from_secs(1)).await.is_empty());
 }
 
+on_both_databases!(a_clock_pass_in_another_process_reaches_subscribers_once);
+
+/// `portal tick` in a process of its own moves a case: the serving process's subscribers hear of
+/// it once, on SQLite through the event relay as on PostgreSQL through NOTIFY.
+async fn a_clock_pass_in_another_process_reaches_subscribers_once(app: TestApp) {
+    let people = People::new(&app);
+    let case = to_stage_6(&app, &people, ENGLISH, false).await;
+    let mut registry = WsClient::subscribe(&app, &people.analyst, CASE_CHANGED).await;
+    let summary = crate::support::process::tick(
+        env!("CARGO_BIN_EXE_portal-test-child"),
+        &app.database_url,
+        day_after(&case["dueOn"]),
+    )
+    .await;
+    assert!(summary.contains("1 reminded"), "{summary}");
+    let events = registry.events(Duration::from_secs(2)).await;
+    let moves: Vec<_> = events
+        .iter()
+        .map(|e| (e["kind"].clone(), e["toStage"].clone()))
+        .collect();
+    assert_eq!(moves, [(json!("STAGE_CHANGED"), json!(7))], "{events:?}");
+    assert_eq!(reload(&app, &people, &case["reference"]).await["stage"], 7);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_event_on_one_instance_reaches_a_subscriber_on_another_exactly_once() {
     let Some(a) = support::spawn(Db::Postgres).await else {

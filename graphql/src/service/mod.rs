@@ -6,6 +6,7 @@ pub mod annual_report;
 pub mod audit;
 pub mod calendar;
 pub mod case;
+pub mod clock;
 pub mod document;
 pub mod export;
 pub mod governance;
