@@ -1,7 +1,7 @@
 //! Indicator speed, rerunnable, on the demo map at realistic size: every
 //! hub and partner, every provider-level indicator of the catalogue, 36 monthly periods (and the
-//! quarterly and annual ones), the TOTAL segment everywhere and sex and deprivation segments for
-//! proportions and ratios: about 300,000 values.
+//! quarterly and annual ones), the TOTAL segment everywhere and sex, deprivation and residence
+//! (three ICBs per provider) segments for proportions and ratios: about 400,000 values.
 //!
 //! - bulk import of the whole set as one batch through the CSV reader and the submission
 //!   service `portal import indicators` uses: rows per second and the process's peak memory;
@@ -9,7 +9,8 @@
 //!   12 months) and one provider's 36-month series, each as points and as columns: requests
 //!   per second and p50/p99 latency at 1 and 16 concurrent clients, and SQL statements per
 //!   request;
-//! - a funnel plot across all providers and an SPC chart of one series: time per call.
+//! - a funnel plot across all providers, an SPC chart of one series, and an ICB's and England's
+//!   aggregate through the provider and the population lens: time per call.
 //!
 //! `cargo bench --profile dev -p tests --bench indicators` (or `cargo bench -p tests --bench
 //! indicators` for release). `BENCH_DB=postgres` uses `PORTAL_TEST_POSTGRES_URL`; the default is
@@ -28,6 +29,8 @@ use support::{Db, TestApp};
 const SEGMENTS: &[(&str, &[&str])] = &[
     ("SEX", &["FEMALE", "MALE"]),
     ("DEPRIVATION_QUINTILE", &["1", "2", "3", "4", "5"]),
+    // The patients' ICB of residence (the population lens's breakdown).
+    ("RESIDENCE_ICB", &["QMF", "QKK", "QRL"]),
 ];
 
 fn env_number(name: &str, default: usize) -> usize {
@@ -320,4 +323,20 @@ async fn main() {
         50,
     )
     .await;
+    for (area, lens) in [
+        (r#"{ kind: ICB, code: "QRL" }"#, "PROVIDER"),
+        (r#"{ kind: ICB, code: "QRL" }"#, "POPULATION"),
+        ("{ kind: ENGLAND }", "PROVIDER"),
+        ("{ kind: ENGLAND }", "POPULATION"),
+    ] {
+        per_call(
+            &app,
+            &format!("aggregate HVLC_READMISSION_30D_LUMBAR_FUSION, 12 months, {area}, {lens} lens"),
+            &format!(
+                r#"{{ indicatorAggregate(indicator: "HVLC_READMISSION_30D_LUMBAR_FUSION", area: {area}, from: "2025-11-01", to: "2026-10-01", lens: {lens}) {{ reporting rows {{ figures {{ value }} }} }} }}"#
+            ),
+            20,
+        )
+        .await;
+    }
 }

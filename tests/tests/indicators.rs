@@ -23,7 +23,8 @@ on_both_databases!(
     spc_reads_a_series_with_making_data_count_rules,
     a_dashboard_costs_the_same_statements_for_one_network_and_fourteen,
     a_csv_file_imports_as_one_batch,
-    published_values_reach_only_subscribers_in_scope
+    published_values_reach_only_subscribers_in_scope,
+    icb_figures_through_both_lenses
 );
 
 const SUBMIT: &str = r#"mutation($input: SubmitIndicatorValuesInput!) {
@@ -991,4 +992,151 @@ async fn a_change_on_one_instance_rescopes_callers_on_another() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+const LENS: &str = r#"query($area: AreaInput!, $lens: AggregateLens!, $from: Date!) {
+    indicatorAggregate(indicator: "BSR_PROCEDURE_FORMS", area: $area, from: $from, to: $from, lens: $lens) {
+        lens basis organisations reporting exact residenceReported
+        rows { period segmentValue figures { numerator denominator rounded } } } }"#;
+
+/// The numerator and denominator over the window (the row without a period).
+fn window_figures(body: &Value) -> (f64, f64) {
+    let rows = body["data"]["indicatorAggregate"]["rows"]
+        .as_array()
+        .unwrap();
+    let row = rows.iter().find(|r| r["period"].is_null()).unwrap();
+    (
+        row["figures"]["numerator"].as_f64().unwrap(),
+        row["figures"]["denominator"].as_f64().unwrap(),
+    )
+}
+
+/// *Clinical audits and registries: a best practice guide* §4.4: an ICB's figures through the
+/// providers serving it and through its residents wherever treated. A provider of a network
+/// serving QRL treats residents of QRL and of another ICB; a provider of a network that does not
+/// serve QRL treats residents of QRL too.
+async fn icb_figures_through_both_lenses(app: TestApp) {
+    let serving: BTreeSet<String> = app
+        .admin(
+            r#"{ networks(icb: "QRL") { edges { node { code } } } }"#,
+            json!({}),
+        )
+        .await["networks"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["code"].as_str().unwrap().to_owned())
+        .collect();
+    let all = members(&app, None).await;
+    let (near_network, near) = all
+        .iter()
+        .find(|(n, _)| serving.contains(n))
+        .unwrap()
+        .clone();
+    let (_, far) = all
+        .iter()
+        .find(|(n, _)| !serving.contains(n))
+        .unwrap()
+        .clone();
+    let other_icb = "QJ2";
+    let residence = |ods: &str, icb: &str, n: u32, d: u32| {
+        json!({ "indicator": "BSR_PROCEDURE_FORMS", "organisation": ods, "period": "2026-09-01",
+                "segment": { "kind": "RESIDENCE_ICB", "value": icb }, "numerator": n, "denominator": d, "status": "VALIDATED" })
+    };
+    let body = submit(
+        &app,
+        &["REGISTRY_ANALYST"],
+        vec![
+            proportion("BSR_PROCEDURE_FORMS", &near, "2026-09-01", 30, 100),
+            residence(&near, "QRL", 12, 41),
+            residence(&near, other_icb, 18, 59),
+            proportion("BSR_PROCEDURE_FORMS", &far, "2026-09-01", 50, 100),
+            residence(&far, "QRL", 6, 22),
+        ],
+    )
+    .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    // A residence value names an ICB.
+    let body = submit(
+        &app,
+        &["REGISTRY_ANALYST"],
+        vec![residence(&near, "NOT-AN-ICB", 1, 2)],
+    )
+    .await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+    let qrl = json!({ "kind": "ICB", "code": "QRL" });
+    let ask = |token: String, area: Value, lens: &'static str, from: &'static str| {
+        let app = &app;
+        async move {
+            app.query_with(
+                &token,
+                LENS,
+                json!({ "area": area, "lens": lens, "from": from }),
+            )
+            .await
+        }
+    };
+    let admin = app.token(&["NATIONAL_ADMIN"]);
+    // The provider lens: the providers of the networks serving QRL, named as such.
+    let body = ask(admin.clone(), qrl.clone(), "PROVIDER", "2026-09-01").await;
+    assert!(body.get("errors").is_none(), "{body}");
+    assert_eq!(
+        window_figures(&body),
+        (30.0, 100.0),
+        "the near provider alone: {body}"
+    );
+    assert!(
+        body["data"]["indicatorAggregate"]["basis"]
+            .as_str()
+            .unwrap()
+            .contains("networks whose footprint includes QRL")
+    );
+    // The population lens: QRL's residents at both providers, not the near provider's others.
+    let body = ask(admin.clone(), qrl.clone(), "POPULATION", "2026-09-01").await;
+    let agg = &body["data"]["indicatorAggregate"];
+    assert_eq!(window_figures(&body), (18.0, 63.0), "{body}");
+    assert_eq!(
+        (
+            agg["lens"].as_str(),
+            agg["reporting"].as_u64(),
+            agg["exact"].as_bool()
+        ),
+        (Some("POPULATION"), Some(2), Some(true))
+    );
+    assert_eq!(agg["residenceReported"], true);
+    // England's residents: every residence row.
+    let body = ask(
+        admin.clone(),
+        json!({ "kind": "ENGLAND" }),
+        "POPULATION",
+        "2026-09-01",
+    )
+    .await;
+    assert_eq!(window_figures(&body), (36.0, 122.0), "{body}");
+    // No breakdown for the window: said, not substituted.
+    let body = ask(admin.clone(), qrl.clone(), "POPULATION", "2026-06-01").await;
+    let agg = &body["data"]["indicatorAggregate"];
+    assert_eq!(
+        (
+            agg["residenceReported"].clone(),
+            agg["rows"].as_array().unwrap().len()
+        ),
+        (json!(false), 0),
+        "{body}"
+    );
+    // The population lens is for areas of residents.
+    let body = ask(
+        admin,
+        json!({ "kind": "PROVIDER", "code": near }),
+        "POPULATION",
+        "2026-09-01",
+    )
+    .await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+    // Disclosure control: the near network's manager does not reach the far provider.
+    let manager = app.token(&[&format!("NETWORK_MANAGER:{near_network}")]);
+    let body = ask(manager, qrl, "POPULATION", "2026-09-01").await;
+    let agg = &body["data"]["indicatorAggregate"];
+    assert_eq!(agg["exact"], false, "{body}");
+    assert_eq!(window_figures(&body), (20.0, 65.0), "rounded to 5: {body}");
 }

@@ -44,7 +44,8 @@ impl Default for SegmentInput {
     }
 }
 
-/// The minimum inequality segments of *Clinical audits and registries: a best practice guide* §4.4.
+/// The minimum inequality segments of *Clinical audits and registries: a best practice guide* §4.4,
+/// and the patients' ICB of residence (the breakdown the population lens sums, §4.4).
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum SegmentKind {
     Total,
@@ -52,6 +53,27 @@ pub enum SegmentKind {
     Sex,
     DeprivationQuintile,
     EthnicityGroup,
+    /// The value is an ICB code: the patients of this provider who live in that ICB.
+    ResidenceIcb,
+}
+
+/// Through which lens an area's figures are seen (§4.4: "viewed through both lenses").
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum AggregateLens {
+    /// The providers serving the area: for an ICB, the providers of the networks serving it.
+    Provider,
+    /// The area's residents wherever they were treated (ICB, region or England), from the
+    /// providers' residence breakdowns.
+    Population,
+}
+
+impl From<AggregateLens> for crate::service::analysis::Lens {
+    fn from(lens: AggregateLens) -> Self {
+        match lens {
+            AggregateLens::Provider => Self::Provider,
+            AggregateLens::Population => Self::Population,
+        }
+    }
 }
 
 impl SegmentKind {
@@ -62,6 +84,7 @@ impl SegmentKind {
             SegmentKind::Sex => "SEX",
             SegmentKind::DeprivationQuintile => "DEPRIVATION_QUINTILE",
             SegmentKind::EthnicityGroup => "ETHNICITY_GROUP",
+            SegmentKind::ResidenceIcb => crate::service::analysis::RESIDENCE,
         }
     }
 }

@@ -262,6 +262,12 @@ pub struct AggregateRow {
 #[derive(SimpleObject)]
 pub struct IndicatorAggregate {
     pub indicator_code: String,
+    pub lens: crate::input::indicator::AggregateLens,
+    /// What the figures are of: which providers, or which area's residents.
+    pub basis: String,
+    /// Population lens: whether any residence breakdown was submitted for the window. When none
+    /// was, `rows` is empty: the provider lens's figures are never shown in its place.
+    pub residence_reported: Option<bool>,
     /// Organisations making up the area.
     pub organisations: i32,
     /// Of which reported in the window.
@@ -275,6 +281,12 @@ impl IndicatorAggregate {
     pub fn new(code: String, a: analysis::Aggregate) -> Self {
         IndicatorAggregate {
             indicator_code: code,
+            lens: match a.lens {
+                analysis::Lens::Provider => crate::input::indicator::AggregateLens::Provider,
+                analysis::Lens::Population => crate::input::indicator::AggregateLens::Population,
+            },
+            basis: a.basis,
+            residence_reported: a.residence_reported,
             organisations: i32::try_from(a.organisations).unwrap_or(i32::MAX),
             reporting: i32::try_from(a.reporting).unwrap_or(i32::MAX),
             exact: a.exact,

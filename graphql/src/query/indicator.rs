@@ -6,7 +6,7 @@ use crate::auth::scope::Scope;
 use crate::context::scope;
 use crate::context::viewer;
 use crate::context::{as_at, state};
-use crate::input::indicator::{AreaInput, AreaKind, SegmentInput, SegmentKind};
+use crate::input::indicator::{AggregateLens, AreaInput, AreaKind, SegmentInput, SegmentKind};
 use crate::object::indicator::{
     FunnelPlot, Indicator, IndicatorAggregate, IndicatorBenchmark, IndicatorValue, SpcChart,
 };
@@ -131,7 +131,9 @@ impl IndicatorQuery {
 
     /// An area's figures by period and over the window, per value of `segmentKind`, combined
     /// as the indicator's kind allows (medians are not combined). The area is made of the
-    /// organisations as the map stands on `asAt` (default today). Figures are exact when you
+    /// organisations as the map stands on `asAt` (default today). `lens: PROVIDER` (the default)
+    /// reads the providers serving the area; `lens: POPULATION` the residents of an ICB, region
+    /// or England wherever treated, from the residence breakdown. Figures are exact when you
     /// reach every contributor or the area is England; otherwise counts of 1-7 are suppressed
     /// and others rounded to 5.
     #[allow(clippy::too_many_arguments)]
@@ -143,6 +145,7 @@ impl IndicatorQuery {
         from: Date,
         to: Date,
         #[graphql(default_with = "SegmentKind::Total")] segment_kind: SegmentKind,
+        #[graphql(default_with = "AggregateLens::Provider")] lens: AggregateLens,
         as_at: Option<Date>,
     ) -> Result<IndicatorAggregate> {
         let asked = asked(ctx, &indicator, from, to).await?;
@@ -155,6 +158,7 @@ impl IndicatorQuery {
             &self::area(area)?,
             asked.window,
             segment_kind.as_str(),
+            lens.into(),
         )
         .await?;
         Ok(IndicatorAggregate::new(asked.indicator.code, result))

@@ -37,20 +37,39 @@ pub const SEGMENTS: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Why a segment is not one the catalogue knows, or `None` if it is.
-pub fn segment_problem(kind: &str, value: &str) -> Option<String> {
+/// Why a segment is not one the catalogue knows, or `None` if it is. A residence segment's
+/// value is an ICB code (`is_icb`), and only a provider's values have one.
+pub fn segment_problem(
+    kind: &str,
+    value: &str,
+    level: IndicatorLevel,
+    is_icb: impl Fn(&str) -> bool,
+) -> Option<String> {
     if kind == TOTAL {
         return (!value.is_empty())
             .then(|| format!("the TOTAL segment takes no value (got \"{value}\")"));
     }
+    if kind == super::analysis::RESIDENCE {
+        return if level != IndicatorLevel::Provider {
+            Some("a residence breakdown is given by the provider that treated the patients".into())
+        } else {
+            (!is_icb(value)).then(|| {
+                format!(
+                    "\"{value}\" is not an ICB code: a {kind} value is the patients' ICB of \
+                     residence"
+                )
+            })
+        };
+    }
     match SEGMENTS.iter().find(|(k, _)| *k == kind) {
         None => Some(format!(
-            "\"{kind}\" is not a segment; use TOTAL, {}",
+            "\"{kind}\" is not a segment; use TOTAL, {}, {}",
             SEGMENTS
                 .iter()
                 .map(|(k, _)| *k)
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", "),
+            super::analysis::RESIDENCE
         )),
         Some((_, values)) if !values.contains(&value) => Some(format!(
             "\"{value}\" is not a {kind} value; use one of {}",
@@ -481,10 +500,19 @@ mod tests {
     }
 
     #[test]
-    fn segments_are_the_minimum_inequality_set() {
-        assert!(segment_problem(TOTAL, "").is_none());
-        assert!(segment_problem("SEX", "FEMALE").is_none());
-        assert!(segment_problem("SEX", "F").is_some());
-        assert!(segment_problem("POSTCODE", "SO16").is_some());
+    fn segments_are_the_minimum_inequality_set_and_the_residence_icb() {
+        let problem = |kind: &str, value: &str| {
+            segment_problem(kind, value, IndicatorLevel::Provider, |c| c == "QRL")
+        };
+        assert!(problem(TOTAL, "").is_none());
+        assert!(problem("SEX", "FEMALE").is_none());
+        assert!(problem("SEX", "F").is_some());
+        assert!(problem("POSTCODE", "SO16").is_some());
+        assert!(problem("RESIDENCE_ICB", "QRL").is_none());
+        assert!(problem("RESIDENCE_ICB", "SO16").is_some());
+        assert!(
+            segment_problem("RESIDENCE_ICB", "QRL", IndicatorLevel::Network, |_| true).is_some(),
+            "a network's value has no residence breakdown"
+        );
     }
 }

@@ -7,12 +7,13 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use entities::enums::{IndicatorKind, IndicatorLevel, ValueStatus};
-use entities::{indicator, indicator_batch, indicator_value, indicator_value_revision};
+use entities::{icb, indicator, indicator_batch, indicator_value, indicator_value_revision};
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter,
-    Set,
+    QuerySelect, Set,
 };
 
+use super::analysis::RESIDENCE;
 use super::indicator::{period_problem, segment_problem, submit_refusal};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult, Problem};
@@ -148,6 +149,22 @@ pub async fn submit(
     let map = state.org_map_today().await?;
     let today = map.date;
     let networks: BTreeSet<&str> = map.networks.iter().map(|(n, _)| n.as_str()).collect();
+    // Every ICB that ever existed: a residence breakdown of a past period names the ICBs of then.
+    let icbs: BTreeSet<String> = if lines
+        .iter()
+        .any(|l| l.row.as_ref().is_ok_and(|r| r.segment_kind == RESIDENCE))
+    {
+        icb::Entity::find()
+            .select_only()
+            .column(icb::Column::Code)
+            .into_tuple()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
 
     let mut problems = Vec::new();
     let mut first_line: HashMap<Key, usize> = HashMap::new();
@@ -184,7 +201,14 @@ pub async fn submit(
                             (row.period > today)
                                 .then(|| format!("the period {} has not started yet", row.period))
                         })
-                        .or_else(|| segment_problem(&row.segment_kind, &row.segment_value))
+                        .or_else(|| {
+                            segment_problem(
+                                &row.segment_kind,
+                                &row.segment_value,
+                                indicator.level,
+                                |c| icbs.contains(c),
+                            )
+                        })
                         .or_else(|| figures_problem(indicator.kind, &row))
                         .or_else(|| submit_refusal(viewer, indicator, &row.organisation, &map))
                 }
