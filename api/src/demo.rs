@@ -1,5 +1,6 @@
 //! The synthetic demo layer (`serve --demo`): partner providers for every network, two Welsh
-//! providers, and named contacts for some of them. Every row is marked `synthetic`, every name
+//! providers, named contacts for some of them, part of Wessex's board and a residence breakdown
+//! of one indicator. Every row is marked `synthetic`, every name
 //! says "(synthetic)", ODS codes start with `ZZ` (no real ODS code does), and addresses use the
 //! reserved `example.org` domain. Loaded once, like the reference data.
 
@@ -14,6 +15,8 @@ use sea_orm::{ActiveValue::NotSet, DbErr, EntityTrait, QueryOrder, Set};
 const DATASET: &str = "demo/synthetic@1";
 /// A partial board for Wessex, so the board read shows members and the gaps §5.2 names.
 const BOARD: &str = "demo/wessex-board@1";
+/// A residence breakdown, so an ICB's figures read through both lenses on a fresh demo.
+const RESIDENCE: &str = "demo/residence-breakdown@1";
 /// Partners per network.
 const PARTNERS: usize = 3;
 
@@ -21,7 +24,8 @@ const PARTNERS: usize = 3;
 pub async fn load(state: &AppState) -> Result<bool, DbErr> {
     let providers = load_providers(state).await?;
     let board = load_board(state).await?;
-    Ok(providers || board)
+    let residence = load_residence(state).await?;
+    Ok(providers || board || residence)
 }
 
 async fn load_providers(state: &AppState) -> Result<bool, DbErr> {
@@ -196,6 +200,63 @@ async fn load_board(state: &AppState) -> Result<bool, DbErr> {
     let rows = members.len();
     board_member::Entity::insert_many(members).exec(txn).await?;
     record_loaded(txn, BOARD, rows, now).await?;
+    work.commit().await.map_err(|e| DbErr::Custom(e.cause()))?;
+    Ok(true)
+}
+
+/// `LVHC_READMISSION_30D` for July to September 2023 (before any period the tests write) at
+/// Wessex's two hubs and at Plymouth (Peninsula), each with the patients' ICB of residence: Hampshire and the Isle of Wight's
+/// (QRL) residents are treated in both networks, and Southampton treats Dorset's (QVV) too, so
+/// `indicatorAggregate(area: { kind: ICB, code: "QRL" }, lens: POPULATION)` differs from the
+/// provider lens. Written through the submission service as an import would; a second load
+/// changes nothing (identical values are unchanged).
+async fn load_residence(state: &AppState) -> Result<bool, DbErr> {
+    if is_loaded(&state.db, RESIDENCE).await? {
+        return Ok(false);
+    }
+    /// A provider, its patients in the first month, and its residence ICBs with their share.
+    type Treated<'a> = (&'a str, u32, &'a [(&'a str, u32)]);
+    let providers: [Treated; 3] = [
+        ("RHM", 120, &[("QRL", 70), ("QVV", 30)]),
+        ("RHU", 80, &[("QRL", 90)]),
+        ("RK9", 100, &[("QJK", 85), ("QRL", 10)]),
+    ];
+    let mut csv = String::from(
+        "indicator,organisation,period,segment_kind,segment_value,numerator,denominator,value,status\n",
+    );
+    for (month, period) in ["2023-07-01", "2023-08-01", "2023-09-01"]
+        .iter()
+        .enumerate()
+    {
+        for (ods, total, residences) in providers {
+            let total = total + 10 * month as u32;
+            let readmitted = |patients: u32| patients * 6 / 100;
+            csv.push_str(&format!(
+                "LVHC_READMISSION_30D,{ods},{period},,,{},{total},,VALIDATED\n",
+                readmitted(total)
+            ));
+            for (icb, share) in residences {
+                let patients = total * share / 100;
+                csv.push_str(&format!(
+                    "LVHC_READMISSION_30D,{ods},{period},RESIDENCE_ICB,{icb},{},{patients},,VALIDATED\n",
+                    readmitted(patients)
+                ));
+            }
+        }
+    }
+    let lines = crate::import::read_lines(csv.as_bytes()).map_err(DbErr::Custom)?;
+    let operator = crate::import::operator("demo").map_err(DbErr::Custom)?;
+    let outcome = graphql::service::submission::submit(state, &operator, lines, "DEMO", None)
+        .await
+        .map_err(|e| DbErr::Custom(e.cause()))?;
+    let work = UnitOfWork::begin(state)
+        .await
+        .map_err(|e| DbErr::Custom(e.cause()))?;
+    let (txn, now) = (work.db(), work.now);
+    lock_datasets(txn).await?;
+    if !is_loaded(txn, RESIDENCE).await? {
+        record_loaded(txn, RESIDENCE, outcome.rows, now).await?;
+    }
     work.commit().await.map_err(|e| DbErr::Custom(e.cause()))?;
     Ok(true)
 }

@@ -1139,4 +1139,25 @@ async fn icb_figures_through_both_lenses(app: TestApp) {
     let agg = &body["data"]["indicatorAggregate"];
     assert_eq!(agg["exact"], false, "{body}");
     assert_eq!(window_figures(&body), (20.0, 65.0), "rounded to 5: {body}");
+    // The demo layer's breakdown reads through both lenses on a fresh start.
+    let demo = |lens: &str| {
+        format!(
+            r#"{{ indicatorAggregate(indicator: "LVHC_READMISSION_30D", area: {{ kind: ICB, code: "QRL" }}, from: "2023-09-01", to: "2023-09-01", lens: {lens}) {{ residenceReported rows {{ period figures {{ numerator denominator }} }} }} }}"#
+        )
+    };
+    let population = app.admin(&demo("POPULATION"), json!({})).await;
+    let providers = app.admin(&demo("PROVIDER"), json!({})).await;
+    assert_eq!(population["indicatorAggregate"]["residenceReported"], true);
+    let denominator =
+        |data: &Value| data["indicatorAggregate"]["rows"][0]["figures"]["denominator"].as_f64();
+    assert_eq!(
+        denominator(&population),
+        Some(200.0),
+        "98 + 90 + 12 residents: {population}"
+    );
+    assert_ne!(
+        denominator(&providers),
+        denominator(&population),
+        "{providers}"
+    );
 }

@@ -543,16 +543,14 @@ async fn population(
             ));
         }
     };
-    let rows: Vec<indicator_value::Model> =
-        load_values(db, &indicator.code, None, window, RESIDENCE)
-            .await?
-            .into_iter()
-            .filter(|r| {
-                residents_of
-                    .as_ref()
-                    .is_none_or(|icbs| icbs.contains(&r.segment_value))
-            })
-            .collect();
+    let mut query = indicator_value::Entity::find()
+        .filter(indicator_value::Column::IndicatorCode.eq(&indicator.code))
+        .filter(indicator_value::Column::PeriodStart.between(window.from, window.to))
+        .filter(indicator_value::Column::SegmentKind.eq(RESIDENCE));
+    if let Some(icbs) = &residents_of {
+        query = query.filter(indicator_value::Column::SegmentValue.is_in(icbs.iter()));
+    }
+    let rows = query.all(db).await?;
     let exact = *area == Area::England
         || rows
             .iter()
