@@ -205,8 +205,9 @@ async fn load_board(state: &AppState) -> Result<bool, DbErr> {
 }
 
 /// `LVHC_READMISSION_30D` for July to September 2023 (before any period the tests write) at
-/// Wessex's two hubs and at Plymouth (Peninsula), each with the patients' ICB of residence: Hampshire and the Isle of Wight's
-/// (QRL) residents are treated in both networks, and Southampton treats Dorset's (QVV) too, so
+/// Wessex's two hubs and at Plymouth (Peninsula), each with the patients' ICB of residence:
+/// Hampshire and the Isle of Wight's (QRL) residents are treated in both networks, and
+/// Southampton treats Dorset's (QVV) too, so
 /// `indicatorAggregate(area: { kind: ICB, code: "QRL" }, lens: POPULATION)` differs from the
 /// provider lens. Written through the submission service as an import would; a second load
 /// changes nothing (identical values are unchanged).
