@@ -51,7 +51,8 @@ pub async fn connect(
     Ok(db)
 }
 
-fn sqlite_path(url: &str) -> Option<&str> {
+/// The file of a SQLite URL; `None` for an in-memory database or another backend.
+pub fn sqlite_path(url: &str) -> Option<&str> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;

@@ -58,11 +58,12 @@ impl Application {
         }
         let dev_secret = keys::dev_secret(settings, true)?;
         let verifier = Arc::new(keys::verifier(settings, dev_secret.as_ref())?);
-        // The listener's reads are its own, not a request's: on SQLite it gets a connection of
-        // its own, uncounted (PostgreSQL's LISTEN holds its own connection already).
-        let listener_db = match state.db.get_database_backend() {
-            sea_orm::DatabaseBackend::Postgres => state.db.clone(),
-            _ => db::connect(&settings.database_url, 1, Arc::new(AtomicU64::new(0))).await?,
+        // The listener's reads are its own, not a request's: on a SQLite file it gets a
+        // connection of its own, uncounted (PostgreSQL's LISTEN holds its own connection
+        // already; an in-memory SQLite database is one connection's, so it shares that).
+        let listener_db = match db::sqlite_path(&settings.database_url) {
+            Some(_) => db::connect(&settings.database_url, 1, Arc::new(AtomicU64::new(0))).await?,
+            None => state.db.clone(),
         };
         state.events.listen(&listener_db).await?;
         state.watch_changes();

@@ -1113,6 +1113,23 @@ async fn icb_figures_through_both_lenses(app: TestApp) {
     )
     .await;
     assert_eq!(window_figures(&body), (36.0, 122.0), "{body}");
+    // A breakdown without this ICB's residents is not "no breakdown".
+    let body = ask(
+        admin.clone(),
+        json!({ "kind": "ICB", "code": "QMF" }),
+        "POPULATION",
+        "2026-09-01",
+    )
+    .await;
+    let agg = &body["data"]["indicatorAggregate"];
+    assert_eq!(
+        (
+            agg["residenceReported"].clone(),
+            agg["rows"].as_array().unwrap().len()
+        ),
+        (json!(true), 0),
+        "{body}"
+    );
     // No breakdown for the window: said, not substituted.
     let body = ask(admin.clone(), qrl.clone(), "POPULATION", "2026-06-01").await;
     let agg = &body["data"]["indicatorAggregate"];

@@ -179,14 +179,26 @@ async fn only_the_allocated_associate_director_agrees_next_steps(app: TestApp) {
     let body = agree(other_ad, case.clone()).await;
     assert!(body.get("errors").is_none(), "{body}");
     assert_eq!(body["data"]["agreeNextSteps"]["stage"], 2);
-    // The notice of stage 2 went to the new AD's address.
-    let notices = entities::mail_outbox::Entity::find()
-        .filter(entities::mail_outbox::Column::Event.eq("PROGRESS_NOTICE"))
-        .all(&app.state.db)
-        .await
-        .unwrap();
-    assert_eq!(notices.len(), 1);
-    assert_eq!(notices[0].recipients[0]["address"], "ad2@hqip.test");
+    // The new AD was asked for next steps in turn; no notice tells them of their own move.
+    let to_the_director = |event: &'static str| {
+        let db = app.state.db.clone();
+        async move {
+            entities::mail_outbox::Entity::find()
+                .filter(entities::mail_outbox::Column::Event.eq(event))
+                .order_by_asc(entities::mail_outbox::Column::Id)
+                .all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|l| l.recipients[0]["address"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        to_the_director("NEXT_STEPS_REQUESTED").await,
+        ["ad@hqip.test", "ad2@hqip.test"]
+    );
+    assert!(to_the_director("PROGRESS_NOTICE").await.is_empty());
 }
 
 async fn england_decides_each_part_and_the_ceo_informs_the_commissioners(app: TestApp) {
@@ -211,6 +223,14 @@ async fn england_decides_each_part_and_the_ceo_informs_the_commissioners(app: Te
         part("CEO_INFORMS_NHS_IMPROVEMENT", true, &[]),
         part("CEO_INFORMS_ROYAL_COLLEGES", true, &["RCS_ENGLAND"]),
     ]);
+    // The AD's half is the allocated AD's.
+    let other_ad = app.token_as(
+        "hqip-ad-2",
+        "Second Associate Director",
+        &["HQIP_ASSOCIATE_DIRECTOR"],
+    );
+    let body = decide(&app, &other_ad, &case, everything.clone()).await;
+    assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
     let body = decide(&app, &people.hqip, &case, everything.clone()).await;
     let case = body["data"]["decideDisclosures"].clone();
     // The clinical lead differs on NHS Improvement: no confirmation until they agree.
@@ -435,6 +455,16 @@ async fn wales_writes_to_the_named_royal_colleges_once_they_have_addresses(app: 
         ],
         "no Welsh Government letter: the decision was not to inform it"
     );
+    // Table 2 gives the Welsh CEO no disclosure to record.
+    let body = act(
+        &app,
+        &crate::cases::ceo(&app, WELSH),
+        "recordProviderDisclosure",
+        "RecordProviderDisclosureInput",
+        json!({ "reference": case["reference"], "expectedVersion": case["version"], "part": "CEO_INFORMS_COMMISSIONERS", "justification": "Told the health board." }),
+    )
+    .await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
     assert!(
         !sent[0].4.contains("required to inform"),
         "the Welsh CEO informs nobody: {}",

@@ -622,7 +622,7 @@ impl Letter {
             .map(|a| a.party.to_value())
             .collect())
     }
-    /// Why a regulator received it (disclosures only).
+    /// Why a regulator or royal college received it (disclosures only).
     async fn justification(&self) -> Option<&str> {
         self.model.justification.as_deref()
     }

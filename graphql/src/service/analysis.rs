@@ -416,8 +416,9 @@ pub struct Aggregate {
     pub reporting: usize,
     /// Figures are exact: the caller reaches every contributor, or the area is England.
     pub exact: bool,
-    /// Population lens: whether any residence breakdown was submitted for the window (when none
-    /// was, there are no rows, rather than the provider lens's figures in their place).
+    /// Population lens: whether any residence breakdown was submitted for the window, for any
+    /// ICB (when none was, there are no rows, rather than the provider lens's figures in their
+    /// place; when some was but none for this area's residents, there are no rows either).
     pub residence_reported: Option<bool>,
     pub rows: Vec<AggregateRow>,
 }
@@ -452,7 +453,7 @@ pub async fn aggregate(
     lens: Lens,
 ) -> AppResult<Aggregate> {
     if lens == Lens::Population {
-        return population(db, map, scope, indicator, area, window, segment_kind).await;
+        return population(db, scope, indicator, area, window, segment_kind).await;
     }
     let members = members_of_area(db, map, indicator.level, area).await?;
     if let Area::Provider(p) = area
@@ -491,7 +492,6 @@ pub async fn aggregate(
 /// unless the caller reaches every provider that treated them (or the area is England).
 async fn population(
     db: &DatabaseConnection,
-    map: &OrgSnapshot,
     scope: &Scope,
     indicator: &indicator::Model,
     area: &Area,
@@ -521,11 +521,14 @@ async fn population(
         }
         Area::Region(r) => {
             super::region::referenced(db, r).await?;
-            let icbs = map
-                .icbs
-                .iter()
-                .filter(|(_, region)| region == r)
-                .map(|(icb, _)| icb.clone())
+            // Every ICB that was ever the region's: a past period's breakdown names the ICBs of
+            // then.
+            let icbs = entities::icb::Entity::find()
+                .filter(entities::icb::Column::RegionCode.eq(r))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|icb| icb.code)
                 .collect();
             (
                 Some(icbs),
@@ -551,6 +554,16 @@ async fn population(
         query = query.filter(indicator_value::Column::SegmentValue.is_in(icbs.iter()));
     }
     let rows = query.all(db).await?;
+    // Whether any breakdown was submitted at all, so "none of this area's residents" is told
+    // apart from "no breakdown".
+    let reported = !rows.is_empty()
+        || indicator_value::Entity::find()
+            .filter(indicator_value::Column::IndicatorCode.eq(&indicator.code))
+            .filter(indicator_value::Column::PeriodStart.between(window.from, window.to))
+            .filter(indicator_value::Column::SegmentKind.eq(RESIDENCE))
+            .one(db)
+            .await?
+            .is_some();
     let exact = *area == Area::England
         || rows
             .iter()
@@ -561,7 +574,7 @@ async fn population(
         organisations: reporting(&rows),
         reporting: reporting(&rows),
         exact,
-        residence_reported: Some(!rows.is_empty()),
+        residence_reported: Some(reported),
         rows: cells(indicator.kind, &rows, exact, |_| String::new()),
     })
 }

@@ -124,7 +124,7 @@ pub async fn allocate_associate_director(
     let email = email.trim().to_owned();
     if !crate::service::provider::plausible_email(&email) {
         return Err(AppError::bad_input(format!(
-            "\"{email}\" is not an email address (expected name@hqip.org.uk)."
+            "\"{email}\" is not an email address (expected name@organisation.org.uk)."
         )));
     }
     let mut work = Work::for_caller(state, caller, reference, expected_version).await?;
@@ -146,6 +146,17 @@ pub async fn allocate_associate_director(
     work.case.associate_director_sub = Some(sub);
     work.case.associate_director_name = Some(name);
     work.case.associate_director_email = Some(email);
+    // A newly allocated AD of a case waiting for next steps is asked for them in turn.
+    if reallocating && work.case.step == CaseStep::AwaitingNextSteps {
+        work.letters_for(
+            1,
+            "NEXT_STEPS_REQUESTED",
+            "The registry's examination found a case to answer, and the case is now allocated to \
+             you. Please discuss the nature of the concern with the registry and agree the next \
+             steps in the portal."
+                .into(),
+        )?;
+    }
     work.commit(
         if reallocating {
             "ASSOCIATE_DIRECTOR_REALLOCATED"

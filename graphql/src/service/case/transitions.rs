@@ -369,6 +369,23 @@ pub async fn decide_disclosures(
         .filter(case_decision::Column::CaseId.eq(work.case.id))
         .all(work.work.db())
         .await?;
+    // Tables 1-2, stage 5: "the HQIP Associate Director" is the case's allocated one, once
+    // allocated (stage 1: "the project's allocated Associate Director").
+    let allocated_elsewhere = work
+        .case
+        .associate_director_sub
+        .as_ref()
+        .is_some_and(|allocated| *allocated != caller.viewer.sub);
+    let not_allocated = || {
+        AppError::forbidden(format!(
+            "{} is allocated to {}: the HQIP Associate Director's half of the decision is theirs.",
+            work.case.reference,
+            work.case
+                .associate_director_name
+                .as_deref()
+                .unwrap_or("another Associate Director")
+        ))
+    };
     // A person holding both roles fills one half; deciding again replaces their own.
     let own = decisions
         .iter()
@@ -379,14 +396,22 @@ pub async fn decide_disclosures(
         None => STAGE_5_DECIDERS
             .into_iter()
             .filter(|r| caller.viewer.has_role(*r))
+            .filter(|r| !(allocated_elsewhere && *r == Role::HqipAssociateDirector))
             .find(|r| !decisions.iter().any(|d| d.decider_role == r.as_str()))
             .ok_or_else(|| {
-                AppError::bad_input(
-                    "Both halves of the decision are recorded by other people; the decision \
-                     needs two different people.",
-                )
+                if allocated_elsewhere && !caller.viewer.has_role(Role::RegistryClinicalLead) {
+                    not_allocated()
+                } else {
+                    AppError::bad_input(
+                        "Both halves of the decision are recorded by other people; the \
+                         decision needs two different people.",
+                    )
+                }
             })?,
     };
+    if role == Role::HqipAssociateDirector && allocated_elsewhere {
+        return Err(not_allocated());
+    }
     for part in &checked {
         let colleges: Vec<MailParty> = part.royal_colleges.iter().copied().collect();
         let row = case_decision::ActiveModel {
@@ -465,7 +490,7 @@ fn check_part(work: &Work<'_>, part: &DisclosureDecision) -> AppResult<()> {
             part.part.to_value()
         ))),
         (true, false, false) | (false, _, false) => Err(AppError::bad_input(format!(
-            "{} with inform: {} names no royal colleges.",
+            "{} with inform: {} must name no royal colleges.",
             part.part.to_value(),
             part.inform
         ))),
@@ -537,6 +562,12 @@ pub async fn send_confirmation(
         .order_by_asc(case_decision::Column::DeciderRole)
         .all(work.work.db())
         .await?;
+    if work.policy.disclosures.is_empty() {
+        return Err(AppError::internal(OffTheTable(format!(
+            "policy version {} decides no stage-5 part",
+            work.policy.version
+        ))));
+    }
     let agreed = agreed_parts(&work.policy, &decisions)?;
     let informs = |part: DisclosurePart| agreed.get(&part).is_some_and(|(inform, _)| *inform);
     work.case.regulator_informed = Some(informs(DisclosurePart::RegistryInformsRegulator));
@@ -669,7 +700,11 @@ pub async fn record_provider_disclosure(
             )));
         }
         colleges = named;
-    } else if work.policy.disclosures.iter().any(|d| d.part.by_the_ceo()) {
+    } else if work.case.jurisdiction == Nation::Wales
+        || work.policy.disclosures.iter().any(|d| d.part.by_the_ceo())
+    {
+        // Table 2 gives the Welsh CEO no disclosure to make; in England, only version 1 (which
+        // decided the regulator alone) leaves the CEO's parts undecided.
         return Err(AppError::bad_input(format!(
             "{} is not a part of the {} policy version {} that {} follows.",
             part.to_value(),

@@ -7,7 +7,7 @@ use super::*;
 /// A transition the workflow table does not allow: a defect, never the caller's doing.
 #[derive(Debug, thiserror::Error)]
 #[error("off the workflow table: {0}")]
-pub(super) struct OffTheTable(String);
+pub(super) struct OffTheTable(pub(super) String);
 
 /// One transition in progress.
 pub(super) struct Work<'a> {
@@ -354,7 +354,9 @@ impl<'a> Work<'a> {
             .letters
             .iter()
             .any(|l| l.to.contains(&MailParty::HqipAssociateDirector));
+        let by_the_director = self.case.associate_director_sub.as_deref() == Some(&self.actor.sub);
         if self.case.associate_director_email.is_none()
+            || by_the_director
             || !moved
             || self.before.step == CaseStep::Closed
             || told
