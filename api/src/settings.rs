@@ -59,6 +59,8 @@ pub struct Settings {
     pub mail_from: String,
     /// How often the case clock runs; `None` disables it (tests drive it themselves).
     pub clock_interval: Option<Duration>,
+    /// Origins browser frontends may call the API from (`scheme://host[:port]`); none by default.
+    pub cors_origins: Vec<String>,
 }
 
 pub const DEV_ISSUER: &str = "spinal-portal-dev";
@@ -146,6 +148,7 @@ impl Settings {
             .unwrap_or(usize::MAX),
             db_pool_size: u32::try_from(number("PORTAL_DB_POOL_SIZE", 10)?).unwrap_or(u32::MAX),
             workers: None,
+            cors_origins: cors_origins(var("PORTAL_CORS_ORIGINS").as_deref().unwrap_or(""))?,
         };
         settings.check()?;
         Ok(settings)
@@ -206,6 +209,29 @@ impl Settings {
     pub fn dev_secret_path(&self) -> PathBuf {
         self.data_dir.join("dev-jwt-secret")
     }
+}
+
+/// `PORTAL_CORS_ORIGINS`: a comma-separated allow-list of origins, each `scheme://host[:port]`
+/// exactly as a browser sends it (no path, no wildcard: the list is what is trusted).
+pub fn cors_origins(list: &str) -> Result<Vec<String>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(|origin| {
+            let rest = origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"));
+            match rest {
+                Some(host) if !host.is_empty() && !host.contains(['/', '*', ' ']) => {
+                    Ok(origin.to_owned())
+                }
+                _ => Err(format!(
+                    "PORTAL_CORS_ORIGINS: \"{origin}\" is not an origin; list each as \
+                     https://host[:port], separated by commas (no paths, no wildcards)"
+                )),
+            }
+        })
+        .collect()
 }
 
 fn var(name: &str) -> Option<String> {

@@ -4,17 +4,16 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
-use std::time::Instant;
 
-use actix_web::dev::{Server, Service};
-use actix_web::middleware::ErrorHandlers;
+use actix_web::dev::Server;
+use actix_web::middleware::{ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
 use graphql::clock::Clock;
 use graphql::mail::outbox::Dispatcher;
 use graphql::{AppState, Portal};
 
 use crate::routes::graphql::{self as graphql_routes, Edge};
-use crate::routes::{health, refusal};
+use crate::routes::{edge, health, refusal};
 use crate::settings::Settings;
 use crate::{db, demo, keys};
 
@@ -85,21 +84,18 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let body_limit = settings.max_body_bytes;
+        let origins = edge::AllowedOrigins(Arc::new(settings.cors_origins.clone()));
         let mut server = HttpServer::new(move || {
             App::new()
-                .wrap(ErrorHandlers::new().default_handler_client(move |response| {
-                    refusal::as_graphql_error(response, body_limit)
+                .wrap(
+                    ErrorHandlers::new().default_handler_client(move |response| {
+                        refusal::as_graphql_error(response, body_limit)
+                    }),
+                )
+                .wrap(from_fn({
+                    let origins = origins.clone();
+                    move |req, next| edge::edge(origins.clone(), req, next)
                 }))
-                .wrap_fn(|req, srv| {
-                    let (method, path) = (req.method().clone(), req.path().to_owned());
-                    let started = Instant::now();
-                    let response = srv.call(req);
-                    async move {
-                        let response = response.await?;
-                        tracing::info!(%method, %path, status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
-                        Ok(response)
-                    }
-                })
                 .app_data(edge.clone())
                 .app_data(web::PayloadConfig::new(body_limit))
                 .route("/healthz", web::get().to(health::healthz))

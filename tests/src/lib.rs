@@ -269,6 +269,7 @@ pub fn settings(database_url: &str) -> Settings {
         mail: None,
         mail_from: "spinal-portal@portal.test".into(),
         clock_interval: None,
+        cors_origins: vec!["https://dashboard.portal.test".into()],
     }
 }
 

@@ -10,6 +10,7 @@ mod calendar;
 mod cases;
 mod contacts;
 mod documents;
+mod edge;
 mod governance;
 mod hardening;
 mod http_audit;

@@ -1,5 +1,6 @@
 //! HTTP routes: thin edges that parse HTTP, verify the token, and hand over to the schema.
 
+pub mod edge;
 pub mod graphql;
 pub mod health;
 pub mod refusal;
