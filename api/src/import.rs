@@ -139,13 +139,27 @@ pub async fn run(
     }
 }
 
+/// The header the README documents; the columns a row cannot do without.
+const COLUMNS: &str =
+    "indicator,organisation,period,segment_kind,segment_value,numerator,denominator,value,status";
+const REQUIRED_COLUMNS: [&str; 4] = ["indicator", "organisation", "period", "status"];
+
 /// Reads every line of the file; a line that cannot be read carries why, so the batch's report
 /// lists it with the rest. Line 1 is the header.
 pub fn read_lines(input: impl Read) -> Result<Vec<Line>, String> {
     let mut reader = csv::Reader::from_reader(input);
-    reader
+    let header = reader
         .headers()
         .map_err(|e| format!("the file has no readable header row: {e}"))?;
+    // A missing column is one error at line 1, not one per row.
+    if let Some(missing) = REQUIRED_COLUMNS
+        .iter()
+        .find(|column| !header.iter().any(|h| h.trim() == **column))
+    {
+        return Err(format!(
+            "line 1: the header has no `{missing}` column; the columns are {COLUMNS}"
+        ));
+    }
     Ok(reader
         .deserialize::<Row>()
         .enumerate()

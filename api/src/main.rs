@@ -50,17 +50,20 @@ enum Command {
     },
     /// Mint a development token (HS256; refused in production).
     Token {
+        /// The token's subject: the person's stable id, recorded with what they do.
         #[arg(long)]
         sub: String,
+        /// The person's name, shown in case histories and audit entries.
         #[arg(long)]
         name: String,
+        /// The person's work address (the registry lead's letters use it).
         #[arg(long)]
         email: Option<String>,
         /// ROLE, ROLE:CODE or ROLE:kind=CODE, e.g. NETWORK_MANAGER:WESSEX or INTEGRATION:icb=QRL.
         #[arg(long = "grant", required = true)]
         grants: Vec<String>,
-        /// Hours until the token expires.
-        #[arg(long, default_value_t = 12)]
+        /// Hours until the token expires, 1 to 8760 (a year).
+        #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=8760))]
         hours: i64,
     },
 }

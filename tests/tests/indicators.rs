@@ -857,6 +857,15 @@ async fn a_dashboard_costs_the_same_statements_for_one_network_and_fourteen(app:
 
 async fn a_csv_file_imports_as_one_batch(app: TestApp) {
     let operator = api::import::operator("BSR data team").unwrap();
+    // A header without a column a row needs is one error, at line 1, naming it.
+    let headless = "indicator,organisation,period,numerator,denominator\n\
+        BSR_PROCEDURE_FORMS,RHM,2026-09-01,40,50\n\
+        BSR_PROCEDURE_FORMS,RHU,2026-09-01,40,50\n";
+    let err = api::import::read_lines(headless.as_bytes()).err().unwrap();
+    assert!(
+        err.starts_with("line 1:") && err.contains("`status`"),
+        "{err}"
+    );
     let bad = "indicator,organisation,period,segment_kind,segment_value,numerator,denominator,value,status\n\
         BSR_PROCEDURE_FORMS,RHM,2026-09-01,,,40,50,,VALIDATED\n\
         BSR_PROCEDURE_FORMS,RHU,01/09/2026,,,40,50,,VALIDATED\n\
