@@ -38,7 +38,7 @@ impl ScalarType for Date {
     }
 }
 
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, String> {
     if s.len() != 10 {
         return Err(format!(
             "\"{s}\" is not a date: expected YYYY-MM-DD, e.g. \"2026-04-01\""

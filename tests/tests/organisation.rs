@@ -235,15 +235,27 @@ async fn unknown_codes_and_bad_arguments_get_errors_a_person_can_act_on(app: Tes
             "{query}: the message should mention {mentions}: {message}"
         );
     }
-    // A malformed date in a variable is caught the same way.
+    // A malformed date in a variable fails the whole request, naming the variable: no field
+    // answers as if the date had not been asked for.
     let (_, body) = app
         .post(
             Some(&app.token(&["NATIONAL_ADMIN"])),
-            "query($d: Date) { icbs(asAt: $d) { totalCount } }",
+            "query($d: Date, $ds: [Date!]) { icbs(asAt: $d) { totalCount } networks { totalCount } }",
             json!({ "d": "2026-02-30" }),
         )
         .await;
     assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+    assert!(
+        body.get("data").is_none_or(Value::is_null),
+        "a request error: {body}"
+    );
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("$d"),
+        "{body}"
+    );
 }
 
 async fn me_lists_what_the_grants_reach(app: TestApp) {

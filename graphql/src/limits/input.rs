@@ -8,7 +8,7 @@
 //! test checks that every `String` argument and input field of the SDL is classified.
 
 use async_graphql::parser::types::{
-    Directive, ExecutableDocument, Selection, SelectionSet, VariableDefinition,
+    BaseType, Directive, ExecutableDocument, Selection, SelectionSet, Type, VariableDefinition,
 };
 use async_graphql::{Positioned, Variables};
 use async_graphql_value::{ConstValue, Name, Value};
@@ -214,6 +214,10 @@ impl Input for ConstValue {
 impl<'a> Walk<'a> {
     fn definition(&mut self, definition: &'a VariableDefinition) -> Result<(), String> {
         self.directives(&definition.directives)?;
+        let name = definition.name.node.as_str();
+        if let Some(value) = self.variables.get(&definition.name.node) {
+            dates_in(&definition.var_type.node, value, name)?;
+        }
         if let Some(default) = &definition.default_value {
             self.path.push(Segment::Key(definition.name.node.as_str()));
             self.value(&default.node, 0)?;
@@ -524,5 +528,22 @@ mod classes {
             unclassified.is_empty(),
             "add to TEXT_CLASSES: {unclassified:?}"
         );
+    }
+}
+
+/// A `Date` variable that is not a date fails the request, as coercing variable values does in
+/// the GraphQL spec ("CoerceVariableValues"), rather than one field: the rest of the operation
+/// would otherwise answer as if the date had not been asked for.
+fn dates_in(ty: &Type, value: &ConstValue, variable: &str) -> Result<(), String> {
+    match (&ty.base, value) {
+        (BaseType::Named(name), ConstValue::String(text)) if name.as_str() == "Date" => {
+            crate::scalar::parse_date(text)
+                .map(drop)
+                .map_err(|why| format!("Variable ${variable}: {why}."))
+        }
+        (BaseType::List(item), ConstValue::List(values)) => values
+            .iter()
+            .try_for_each(|value| dates_in(item, value, variable)),
+        _ => Ok(()),
     }
 }
