@@ -546,24 +546,24 @@ async fn population(
             ));
         }
     };
-    let mut query = indicator_value::Entity::find()
-        .filter(indicator_value::Column::IndicatorCode.eq(&indicator.code))
-        .filter(indicator_value::Column::PeriodStart.between(window.from, window.to))
-        .filter(indicator_value::Column::SegmentKind.eq(RESIDENCE));
-    if let Some(icbs) = &residents_of {
-        query = query.filter(indicator_value::Column::SegmentValue.is_in(icbs.iter()));
-    }
-    let rows = query.all(db).await?;
-    // Whether any breakdown was submitted at all, so "none of this area's residents" is told
-    // apart from "no breakdown".
-    let reported = !rows.is_empty()
-        || indicator_value::Entity::find()
+    let residence = || {
+        indicator_value::Entity::find()
             .filter(indicator_value::Column::IndicatorCode.eq(&indicator.code))
             .filter(indicator_value::Column::PeriodStart.between(window.from, window.to))
             .filter(indicator_value::Column::SegmentKind.eq(RESIDENCE))
-            .one(db)
-            .await?
-            .is_some();
+    };
+    let rows = match &residents_of {
+        Some(icbs) => {
+            residence()
+                .filter(indicator_value::Column::SegmentValue.is_in(icbs.iter()))
+                .all(db)
+                .await?
+        }
+        None => residence().all(db).await?,
+    };
+    // Whether any breakdown was submitted at all, so "none of this area's residents" is told
+    // apart from "no breakdown".
+    let reported = !rows.is_empty() || residence().one(db).await?.is_some();
     let exact = *area == Area::England
         || rows
             .iter()

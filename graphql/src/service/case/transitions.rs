@@ -365,10 +365,7 @@ pub async fn decide_disclosures(
     for part in &checked {
         check_part(&work, part)?;
     }
-    let decisions = case_decision::Entity::find()
-        .filter(case_decision::Column::CaseId.eq(work.case.id))
-        .all(work.work.db())
-        .await?;
+    let decisions = decisions_of(&work).await?;
     // Tables 1-2, stage 5: "the HQIP Associate Director" is the case's allocated one, once
     // allocated (stage 1: "the project's allocated Associate Director").
     let allocated_elsewhere = work
@@ -498,6 +495,15 @@ fn check_part(work: &Work<'_>, part: &DisclosureDecision) -> AppResult<()> {
     }
 }
 
+/// Every decider's view of every part of the case's stage-5 decision, by role.
+async fn decisions_of(work: &Work<'_>) -> AppResult<Vec<case_decision::Model>> {
+    Ok(case_decision::Entity::find()
+        .filter(case_decision::Column::CaseId.eq(work.case.id))
+        .order_by_asc(case_decision::Column::DeciderRole)
+        .all(work.work.db())
+        .await?)
+}
+
 /// What both deciders agreed, part by part: every part of the case's policy decided by both,
 /// the same way, or a refusal naming what is missing or disputed.
 fn agreed_parts(
@@ -557,11 +563,7 @@ pub async fn send_confirmation(
              the call in writing.",
         ));
     }
-    let decisions = case_decision::Entity::find()
-        .filter(case_decision::Column::CaseId.eq(work.case.id))
-        .order_by_asc(case_decision::Column::DeciderRole)
-        .all(work.work.db())
-        .await?;
+    let decisions = decisions_of(&work).await?;
     if work.policy.disclosures.is_empty() {
         return Err(AppError::internal(OffTheTable(format!(
             "policy version {} decides no stage-5 part",
@@ -684,11 +686,7 @@ pub async fn record_provider_disclosure(
     // version 1, which decided the regulator alone, the CEO's record stands on its justification.
     let mut colleges = Vec::new();
     if work.policy.decides(part) {
-        let decisions = case_decision::Entity::find()
-            .filter(case_decision::Column::CaseId.eq(work.case.id))
-            .all(work.work.db())
-            .await?;
-        let (inform, named) = agreed_parts(&work.policy, &decisions)?
+        let (inform, named) = agreed_parts(&work.policy, &decisions_of(&work).await?)?
             .remove(&part)
             .unwrap_or_default();
         if !inform {
