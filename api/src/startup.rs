@@ -22,6 +22,8 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub struct Application {
     port: u16,
     server: Server,
+    /// Tells the WebSocket sessions the process is stopping (`Edge::stopping`).
+    stopping: tokio::sync::watch::Sender<bool>,
     state: AppState,
     statements: Arc<AtomicU64>,
 }
@@ -73,6 +75,7 @@ impl Application {
         if let Some(interval) = settings.clock_interval {
             tokio::spawn(run_clock(state.clone(), interval));
         }
+        let (stopping, stopping_seen) = tokio::sync::watch::channel(false);
         let edge = web::Data::new(Edge {
             portal: Portal::new(state.clone(), &settings.schema),
             verifier,
@@ -80,6 +83,7 @@ impl Application {
             request_timeout: settings.request_timeout,
             max_message_bytes: settings.max_body_bytes,
             max_response_bytes: settings.max_response_bytes,
+            stopping: stopping_seen,
         });
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
@@ -107,13 +111,17 @@ impl Application {
                         .default_service(web::to(graphql_routes::method_not_allowed)),
                 )
         })
-        .listen(listener)?;
+        .listen(listener)?
+        // `run_until_stopped` handles SIGTERM and Ctrl-C itself, to close WebSockets first.
+        .disable_signals()
+        .shutdown_timeout(SHUTDOWN_TIMEOUT.as_secs());
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }
         Ok(Application {
             port,
             server: server.run(),
+            stopping,
             state,
             statements,
         })
@@ -132,8 +140,39 @@ impl Application {
         self.statements.clone()
     }
 
+    /// Serves until SIGTERM or Ctrl-C, then stops as an orchestrator expects: no new
+    /// connections, subscriptions completed and their sockets closed with 1001, requests in
+    /// flight finished (for up to `SHUTDOWN_TIMEOUT`).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let handle = self.server.handle();
+        let stopping = self.stopping;
+        tokio::spawn(async move {
+            stop_signal().await;
+            tracing::info!("stopping: closing subscriptions, finishing requests in flight");
+            stopping.send_replace(true);
+            handle.stop(true).await;
+        });
         self.server.await
+    }
+}
+
+/// How long requests in flight may take to finish once the process is told to stop.
+const SHUTDOWN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// SIGTERM (an orchestrator's stop) or SIGINT (Ctrl-C).
+async fn stop_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut terminate) => {
+            tokio::select! {
+                _ = terminate.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+        }
+        Err(error) => {
+            tracing::warn!(%error, "no SIGTERM handler; stopping on Ctrl-C only");
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

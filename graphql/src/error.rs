@@ -176,6 +176,17 @@ impl From<AppError> for async_graphql::Error {
     }
 }
 
+/// The answer of a nullable field. A field that is refused or fails is `null` with its error
+/// beside it (GraphQL specification, "Handling Field Errors"); async-graphql instead leaves the
+/// key of a failing resolver out of `data` (a lone field then nulls its parent), but it answers
+/// `Some(Err(..))` with `null` and records the error at the field's path.
+pub type Nullable<T> = Option<async_graphql::Result<T>>;
+
+/// The one way a nullable field answers: write the body with `?` as usual and pass its result.
+pub fn nullable<T>(answer: async_graphql::Result<Option<T>>) -> Nullable<T> {
+    answer.transpose()
+}
+
 /// The safety net behind `AppError`: a field error without a code escaped its conversion; its
 /// text (perhaps SQL) is logged, never sent. Argument values that failed to parse are the
 /// caller's to fix. Errors without a path (parse and validation) are the request's, and the

@@ -32,6 +32,7 @@ impl Portal {
             schema,
             state,
             limits: QueryLimits {
+                max_depth: options.max_depth,
                 max_aliases: options.max_aliases,
                 max_fields: options.max_fields,
                 max_directives: options.max_directives,

@@ -71,6 +71,7 @@ pub type PortalSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 #[derive(Debug, Clone)]
 pub struct SchemaOptions {
     pub introspection: bool,
+    /// How deep ordinary fields may nest (`limits::depth`).
     pub max_depth: usize,
     /// The most an operation may cost (`limits::cost`): fields counted once per item of the
     /// lists around them.
@@ -105,10 +106,8 @@ fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, Subscripti
 }
 
 pub fn build(state: AppState, options: &SchemaOptions) -> PortalSchema {
-    let mut schema = builder()
-        .data(state)
-        .limit_depth(options.max_depth)
-        .disable_suggestions();
+    // Depth is bounded at admission (`limits::depth`), which measures introspection apart.
+    let mut schema = builder().data(state).disable_suggestions();
     if !options.introspection {
         schema = schema.disable_introspection();
     }

@@ -110,6 +110,18 @@ impl PortalProcess {
         Some(response.status().as_u16())
     }
 
+    /// Sends SIGTERM, as an orchestrator stops a container, and waits for the process to exit.
+    pub async fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().expect("the child is running").to_string();
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .await
+            .expect("kill runs");
+        assert!(sent.success(), "SIGTERM reached the child");
+        self.child.wait().await.expect("the child exits")
+    }
+
     pub fn memory(&self) -> Memory {
         memory_of(self.child.id().expect("the child is running"))
     }

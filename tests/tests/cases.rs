@@ -199,7 +199,7 @@ fn day_after(date: &Value) -> DateTime<Utc> {
 
 /// Opens a case and takes it to stage 6: no response at stage 3, case to answer at 4, call,
 /// joint decision `inform`, confirmation.
-async fn to_stage_6(app: &TestApp, people: &People, ods: &str, inform: bool) -> Value {
+pub async fn to_stage_6(app: &TestApp, people: &People, ods: &str, inform: bool) -> Value {
     let case = open(app, people, ods, 4).await;
     let case = find_case_to_answer(app, people, &case).await;
     let case = ok(

@@ -230,6 +230,55 @@ async fn introspection_can_be_switched_off() {
     assert!(body["data"]["__schema"].is_null(), "{body}");
 }
 
+/// With introspection on (development's default), graphql-js's standard introspection query
+/// answers and describes exactly the checked-in SDL, while an ordinary query as deep is still
+/// refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_standard_introspection_query_answers_with_the_checked_in_schema() {
+    let app = support::spawn(Db::Sqlite).await.unwrap();
+    tokio::task::spawn_blocking(crate::http_audit::install_suite)
+        .await
+        .unwrap();
+    let (url, token) = (app.graphql_url(), app.token(&["NATIONAL_VIEWER"]));
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg(crate::http_audit::audit_dir().join("introspect.mjs"))
+            .arg(url)
+            .arg(token)
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../graphql/schema.graphql"
+            ))
+            .output()
+            .expect("node runs graphql-js")
+    })
+    .await
+    .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(result["same"], true, "{result}");
+
+    let deep = format!(
+        "{{ network(code: \"WESSEX\") {{ {} code {} }} }}",
+        "hubs { provider { network { ".repeat(5),
+        "} } } ".repeat(5)
+    );
+    let (status, body) = app
+        .post(Some(&app.token(&["NATIONAL_VIEWER"])), &deep, json!({}))
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("at most 12")),
+        "{body}"
+    );
+}
+
 /// A read blocked behind another session's lock outlasts the request timeout: the caller gets
 /// `REQUEST_TIMEOUT`, and the server answers normally once the lock is gone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

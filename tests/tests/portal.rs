@@ -11,6 +11,7 @@ mod cases;
 mod contacts;
 mod documents;
 mod edge;
+mod field_errors;
 mod governance;
 mod hardening;
 mod http_audit;

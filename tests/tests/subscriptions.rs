@@ -6,22 +6,29 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 use crate::on_both_databases;
 use crate::support::TestApp;
 
 on_both_databases!(
     a_subscriber_receives_organisation_changes,
-    a_socket_without_a_valid_token_is_closed,
+    a_socket_without_a_valid_token_is_closed_with_4403,
     a_subscribe_before_connection_init_closes_with_4401,
+    a_client_close_is_answered_with_its_own_code,
 );
 
 pub type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 pub async fn open(app: &TestApp) -> Socket {
-    let mut request = app
-        .graphql_url()
+    open_at(&app.graphql_url()).await
+}
+
+/// A socket speaking graphql-transport-ws to the portal whose GraphQL endpoint is `url`.
+pub async fn open_at(url: &str) -> Socket {
+    let mut request = url
         .replace("http://", "ws://")
         .into_client_request()
         .unwrap();
@@ -111,7 +118,7 @@ async fn a_change_on_one_instance_reaches_subscribers_of_every_instance_exactly_
     }
 }
 
-async fn a_socket_without_a_valid_token_is_closed(app: TestApp) {
+async fn a_socket_without_a_valid_token_is_closed_with_4403(app: TestApp) {
     for payload in [json!({}), json!({ "Authorization": "Bearer not-a-token" })] {
         let mut socket = open(&app).await;
         send(
@@ -119,12 +126,89 @@ async fn a_socket_without_a_valid_token_is_closed(app: TestApp) {
             json!({ "type": "connection_init", "payload": payload }),
         )
         .await;
-        let reply = next(&mut socket).await;
-        assert!(
-            reply.as_ref().is_none_or(|r| r["type"] != "connection_ack"),
-            "acknowledged without a valid token: {reply:?}"
+        let frame = close_frame(&mut socket).await;
+        assert_eq!(
+            u16::from(frame.code),
+            4403,
+            "Forbidden, as the protocol says: {frame:?}"
         );
     }
+}
+
+/// The close frame the server sends next, skipping other messages; fails on none.
+async fn close_frame(socket: &mut Socket) -> CloseFrame {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
+            .await
+            .expect("a close in time");
+        match message {
+            Some(Ok(Message::Close(frame))) => return frame.expect("a close code"),
+            Some(Ok(_)) => continue,
+            other => panic!("no close frame: {other:?}"),
+        }
+    }
+}
+
+/// RFC 6455 section 5.5.1: a close frame is answered with a close frame, echoing its code.
+async fn a_client_close_is_answered_with_its_own_code(app: TestApp) {
+    let mut socket = subscribe(&app).await;
+    socket
+        .send(Message::Close(Some(CloseFrame {
+            code: CloseCode::Normal,
+            reason: "done".into(),
+        })))
+        .await
+        .unwrap();
+    let frame = close_frame(&mut socket).await;
+    assert_eq!(frame.code, CloseCode::Normal, "{frame:?}");
+}
+
+/// SIGTERM to a serving process: every open subscription is completed and its socket closed
+/// with 1001 (Going Away), and the process exits cleanly within a few seconds. The number of
+/// subscribers is `PORTAL_SHUTDOWN_SUBSCRIBERS` (default 25; the note's figure used 1,000).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_completes_subscriptions_and_closes_sockets_with_1001() {
+    let subscribers: usize = std::env::var("PORTAL_SHUTDOWN_SUBSCRIBERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(25);
+    let database = crate::support::migrated_database(crate::support::Db::Sqlite)
+        .await
+        .unwrap();
+    let server = tests::process::PortalProcess::start(
+        env!("CARGO_BIN_EXE_portal-test-child"),
+        &database.url,
+    )
+    .await;
+    let url = format!("{}/graphql", server.address);
+    let token = server.token(&["INTEGRATION:icb=QRL"]);
+    let mut sockets = Vec::with_capacity(subscribers);
+    for _ in 0..subscribers {
+        let mut socket = open_at(&url).await;
+        send(&mut socket, json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } })).await;
+        assert_eq!(next(&mut socket).await.unwrap()["type"], "connection_ack");
+        send(
+            &mut socket,
+            json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { organisationChanged { key } }" } }),
+        )
+        .await;
+        sockets.push(socket);
+    }
+    // Let the server register the last subscription after its acknowledgement.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let started = std::time::Instant::now();
+    let exit = tokio::spawn(server.terminate());
+    for socket in &mut sockets {
+        let complete = next(socket).await.expect("a complete before the close");
+        assert_eq!(complete, json!({ "id": "1", "type": "complete" }));
+        assert_eq!(close_frame(socket).await.code, CloseCode::Away);
+    }
+    let exit = exit.await.unwrap();
+    let elapsed = started.elapsed();
+    eprintln!("shutdown with {subscribers} open subscriptions: {elapsed:?}");
+    assert!(exit.success(), "{exit:?}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
 }
 
 /// graphql-transport-ws: a `Subscribe` before the connection is acknowledged closes the socket
@@ -136,17 +220,7 @@ async fn a_subscribe_before_connection_init_closes_with_4401(app: TestApp) {
         json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { organisationChanged { key } }" } }),
     )
     .await;
-    let close = loop {
-        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
-            .await
-            .expect("a close in time");
-        match message {
-            Some(Ok(Message::Close(frame))) => break frame,
-            Some(Ok(_)) => continue,
-            other => panic!("no close frame: {other:?}"),
-        }
-    };
-    let frame = close.expect("a close code");
+    let frame = close_frame(&mut socket).await;
     assert_eq!(u16::from(frame.code), 4401, "{frame:?}");
 }
 

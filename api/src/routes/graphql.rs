@@ -30,6 +30,9 @@ pub struct Edge {
     pub max_message_bytes: usize,
     /// The largest answer sent.
     pub max_response_bytes: usize,
+    /// Turns `true` when the process is stopping: open subscriptions complete and their
+    /// sockets close with 1001 (Going Away).
+    pub stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json; charset=utf-8";

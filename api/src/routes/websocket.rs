@@ -1,9 +1,13 @@
 //! Subscriptions over WebSocket: `graphql-transport-ws` (and the legacy `graphql-ws`), run by
 //! async-graphql's protocol state machine over an actix-ws socket. The token travels in
 //! `connection_init`'s payload as `{"Authorization": "Bearer …"}` (or `{"token": "…"}`); a bad or
-//! missing one closes the socket.
+//! missing one closes the socket with 4403. A client's close is answered with a close frame
+//! echoing its code; when the process stops, every open subscription is completed and the socket
+//! closed with 1001 (Going Away), so clients reconnect elsewhere instead of seeing 1006.
 
+use std::collections::HashSet;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use actix_web::http::{StatusCode, header};
@@ -23,6 +27,10 @@ const CLIENT_TIMEOUT: Duration = Duration::from_secs(30);
 /// graphql-transport-ws: "If the server receives a `Subscribe` message before the connection
 /// has been acknowledged, it must close the socket with 4401: Unauthorized".
 const UNAUTHORIZED: u16 = 4401;
+
+/// graphql-transport-ws: a `ConnectionInit` the server refuses closes the socket with
+/// "4403: Forbidden" (async-graphql 7 sends 1002, which also means a malformed message).
+const FORBIDDEN: u16 = 4403;
 
 /// The close code async-graphql 7 sends for exactly that case (a `Subscribe` while it holds no
 /// connection data, "The handshake is not completed.").
@@ -78,6 +86,8 @@ async fn serve(
         rx.recv().await.map(|message| (message, rx))
     });
     let init_edge = edge.clone();
+    let refused = Arc::new(AtomicBool::new(false));
+    let init_refused = refused.clone();
     let graphql = WebSocket::new(edge.portal.clone(), incoming, protocol).on_connection_init(
         move |init: serde_json::Value| async move {
             let header = ["Authorization", "authorization"]
@@ -88,20 +98,27 @@ async fn serve(
                         .and_then(|v| v.as_str())
                         .map(|t| format!("Bearer {t}"))
                 });
-            let viewer =
-                authenticate(&init_edge, header.as_deref()).map_err(async_graphql::Error::from)?;
+            let viewer = authenticate(&init_edge, header.as_deref()).map_err(|refusal| {
+                init_refused.store(true, Ordering::Relaxed);
+                async_graphql::Error::from(refusal)
+            })?;
             Ok(init_edge.portal.connection_data(viewer))
         },
     );
     let mut graphql = std::pin::pin!(graphql);
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     let mut last_heard = Instant::now();
+    let mut open = OpenSubscriptions::default();
+    let mut stopping = edge.stopping.clone();
     let reason = loop {
         tokio::select! {
             message = messages.next() => {
                 last_heard = Instant::now();
                 let bytes = match message {
-                    Some(Ok(AggregatedMessage::Text(text))) => text.as_bytes().to_vec(),
+                    Some(Ok(AggregatedMessage::Text(text))) => {
+                        open.heard(text.as_bytes());
+                        text.as_bytes().to_vec()
+                    }
                     Some(Ok(AggregatedMessage::Binary(bytes))) => bytes.to_vec(),
                     Some(Ok(AggregatedMessage::Ping(bytes))) => {
                         if session.pong(&bytes).await.is_err() {
@@ -110,7 +127,8 @@ async fn serve(
                         continue;
                     }
                     Some(Ok(AggregatedMessage::Pong(_))) => continue,
-                    Some(Ok(AggregatedMessage::Close(_))) | None => break None,
+                    Some(Ok(AggregatedMessage::Close(reason))) => break reason,
+                    None => break None,
                     Some(Err(error)) => {
                         tracing::debug!(%error, "WebSocket protocol error");
                         break Some(CloseReason::from(CloseCode::Protocol));
@@ -122,6 +140,7 @@ async fn serve(
             }
             out = graphql.next() => match out {
                 Some(WsMessage::Text(text)) => {
+                    open.said(&text);
                     if session.text(text).await.is_err() {
                         return;
                     }
@@ -129,6 +148,8 @@ async fn serve(
                 Some(WsMessage::Close(code, description)) => {
                     let (code, description) = if code == HANDSHAKE_NOT_COMPLETED {
                         (UNAUTHORIZED, "Unauthorized".to_owned())
+                    } else if refused.load(Ordering::Relaxed) {
+                        (FORBIDDEN, description)
                     } else {
                         (code, description)
                     };
@@ -136,6 +157,18 @@ async fn serve(
                 }
                 None => break None,
             },
+            Ok(_) = stopping.wait_for(|stopping| *stopping) => {
+                for id in open.ids.drain() {
+                    let complete = json!({ "id": id, "type": "complete" }).to_string();
+                    if session.text(complete).await.is_err() {
+                        return;
+                    }
+                }
+                break Some(CloseReason {
+                    code: CloseCode::Away,
+                    description: Some("The server is stopping; reconnect.".to_owned()),
+                });
+            }
             _ = heartbeat.tick() => {
                 if last_heard.elapsed() > CLIENT_TIMEOUT {
                     break None;
@@ -147,4 +180,49 @@ async fn serve(
         }
     };
     let _ = session.close(reason).await;
+}
+
+/// The ids of the subscriptions running on one socket, followed from the messages both ways, so
+/// a stopping server can complete each one.
+#[derive(Default)]
+struct OpenSubscriptions {
+    ids: HashSet<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct Frame {
+    #[serde(rename = "type")]
+    kind: String,
+    id: Option<String>,
+}
+
+impl OpenSubscriptions {
+    /// A client's message: `subscribe` opens an id, `complete` ends it.
+    fn heard(&mut self, message: &[u8]) {
+        let Ok(Frame { kind, id: Some(id) }) = serde_json::from_slice(message) else {
+            return;
+        };
+        match kind.as_str() {
+            "subscribe" | "start" => {
+                self.ids.insert(id);
+            }
+            "complete" | "stop" => {
+                self.ids.remove(&id);
+            }
+            _ => {}
+        }
+    }
+
+    /// A server's message: `complete` or `error` ends an id. async-graphql writes the `type`
+    /// first, so the many `next` messages are told apart without parsing their payloads.
+    fn said(&mut self, message: &str) {
+        if !(message.starts_with(r#"{"type":"complete""#)
+            || message.starts_with(r#"{"type":"error""#))
+        {
+            return;
+        }
+        if let Ok(Frame { id: Some(id), .. }) = serde_json::from_str(message) {
+            self.ids.remove(&id);
+        }
+    }
 }

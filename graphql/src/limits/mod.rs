@@ -4,6 +4,7 @@
 //! functions called by `Portal::admit` instead of schema extensions.
 
 pub mod cost;
+pub mod depth;
 pub mod input;
 pub mod scan;
 
@@ -13,12 +14,15 @@ use async_graphql::{ErrorExtensionValues, Request, ServerError};
 use crate::error::ErrorCode;
 use cost::CostModel;
 
-/// Limits async-graphql lacks or applies differently: aliases, field selections, directives and
+/// Limits async-graphql lacks or applies differently: depth (with introspection measured
+/// apart, so standard tools' introspection query answers), aliases, field selections, directives and
 /// fragments per document (`__typename` costs nothing under async-graphql's complexity, so 250
 /// aliases of it would otherwise pass; its directive limit is per field), and the cost of an
 /// operation counted with the sizes of its lists (`cost`).
 #[derive(Debug, Clone)]
 pub struct QueryLimits {
+    /// How deep ordinary fields nest; introspection has its own `depth::MAX_INTROSPECTION_DEPTH`.
+    pub max_depth: usize,
     pub max_aliases: usize,
     pub max_fields: usize,
     pub max_directives: usize,
@@ -65,6 +69,7 @@ impl QueryLimits {
             return Ok(());
         };
         self.check_sizes(&document)?;
+        self.check_depth(&document)?;
         input::check_inputs(&document, &request.variables)
             .map_err(|message| coded(message, ErrorCode::BadUserInput))?;
         let cost = self.costs.cost(&document, &request.variables);
@@ -118,6 +123,27 @@ impl QueryLimits {
             .or_else(|| over("directives", counts.directives, self.max_directives))
             .or_else(|| over("fragments", fragments, self.max_fragments));
         refusal.map_or(Ok(()), Err)
+    }
+
+    fn check_depth(&self, document: &ExecutableDocument) -> Result<(), ServerError> {
+        let depth = depth::of(document);
+        let refusal = if depth.ordinary > self.max_depth {
+            Some(format!(
+                "The query nests fields {} deep; at most {} are allowed.",
+                depth.ordinary, self.max_depth
+            ))
+        } else if depth.introspection > depth::MAX_INTROSPECTION_DEPTH {
+            Some(format!(
+                "The introspection query nests fields {} deep; at most {} are allowed.",
+                depth.introspection,
+                depth::MAX_INTROSPECTION_DEPTH
+            ))
+        } else {
+            None
+        };
+        refusal.map_or(Ok(()), |message| {
+            Err(coded(message, ErrorCode::BadUserInput))
+        })
     }
 }
 

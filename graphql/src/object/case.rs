@@ -13,7 +13,7 @@ use super::Nation;
 use super::provider::Provider;
 use crate::auth::scope::{CaseAccess, Scope};
 use crate::context::{loaders, state};
-use crate::error::AppError;
+use crate::error::{AppError, Nullable, nullable};
 use crate::events::{CaseChange, CaseChangeKind};
 use crate::loader::{
     ActionsOfCase, ConflictsOfCase, DecisionsOfCase, HistoryOfCase, Holidays, LettersOfCase,
@@ -143,14 +143,19 @@ impl Case {
     async fn category(&self) -> i32 {
         self.model.category
     }
-    async fn provider(&self, ctx: &Context<'_>) -> Result<Option<Provider>> {
-        let Some(ods) = &self.model.provider_ods else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx)?
-            .load_one(ProviderByOds(ods.clone()))
-            .await?
-            .map(Provider))
+    async fn provider(&self, ctx: &Context<'_>) -> Nullable<Provider> {
+        nullable(
+            async {
+                let Some(ods) = &self.model.provider_ods else {
+                    return Ok(None);
+                };
+                Ok(loaders(ctx)?
+                    .load_one(ProviderByOds(ods.clone()))
+                    .await?
+                    .map(Provider))
+            }
+            .await,
+        )
     }
     /// The implant of a category 3 implant concern.
     async fn implant(&self) -> Option<&str> {
@@ -180,12 +185,17 @@ impl Case {
         self.model.step.into()
     }
     /// What the current stage asks, from the case's policy version.
-    async fn stage_action(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        let Some(stage) = self.model.stage.filter(|_| self.is_open()) else {
-            return Ok(None);
-        };
-        let key = PolicyStage(self.model.jurisdiction, self.model.policy_version, stage);
-        Ok(loaders(ctx)?.load_one(key).await?.map(|s| s.action))
+    async fn stage_action(&self, ctx: &Context<'_>) -> Nullable<String> {
+        nullable(
+            async {
+                let Some(stage) = self.model.stage.filter(|_| self.is_open()) else {
+                    return Ok(None);
+                };
+                let key = PolicyStage(self.model.jurisdiction, self.model.policy_version, stage);
+                Ok(loaders(ctx)?.load_one(key).await?.map(|s| s.action))
+            }
+            .await,
+        )
     }
     async fn open(&self) -> bool {
         self.is_open()
@@ -214,16 +224,21 @@ impl Case {
         self.model.due_on.map(Into::into)
     }
     /// Working days from today to the due date: 0 on the due date, negative once overdue.
-    async fn days_remaining(&self, ctx: &Context<'_>) -> Result<Option<i32>> {
-        let Some(due) = self.model.due_on else {
-            return Ok(None);
-        };
-        let calendar = loaders(ctx)?
-            .load_one(Holidays)
-            .await?
-            .ok_or_else(|| AppError::not_found("calendar", "holidays"))?;
-        let days = calendar.working_days_between(state(ctx)?.clock.today(), due);
-        Ok(Some(i32::try_from(days).unwrap_or(i32::MIN)))
+    async fn days_remaining(&self, ctx: &Context<'_>) -> Nullable<i32> {
+        nullable(
+            async {
+                let Some(due) = self.model.due_on else {
+                    return Ok(None);
+                };
+                let calendar = loaders(ctx)?
+                    .load_one(Holidays)
+                    .await?
+                    .ok_or_else(|| AppError::not_found("calendar", "holidays"))?;
+                let days = calendar.working_days_between(state(ctx)?.clock.today(), due);
+                Ok(Some(i32::try_from(days).unwrap_or(i32::MIN)))
+            }
+            .await,
+        )
     }
     /// The due date has passed (today, Europe/London, is after it).
     async fn overdue(&self, ctx: &Context<'_>) -> Result<bool> {
@@ -233,14 +248,20 @@ impl Case {
     async fn urgent(&self) -> bool {
         self.model.urgent
     }
-    /// The registry lead (or an urgent case's nominated lead).
-    async fn lead(&self) -> Result<Option<CasePerson>> {
-        self.people()?;
-        Ok(self.model.lead_name.clone().map(|name| CasePerson {
-            sub: self.model.lead_sub.clone(),
-            name,
-            email: self.model.lead_email.clone(),
-        }))
+    /// The registry lead (or an urgent case's nominated lead). Null with FORBIDDEN for callers who
+    /// read the case without named people.
+    async fn lead(&self) -> Nullable<CasePerson> {
+        nullable(
+            async {
+                self.people()?;
+                Ok(self.model.lead_name.clone().map(|name| CasePerson {
+                    sub: self.model.lead_sub.clone(),
+                    name,
+                    email: self.model.lead_email.clone(),
+                }))
+            }
+            .await,
+        )
     }
     async fn plan(&self) -> CasePlan {
         let plan = Plan::of(&self.model);
@@ -256,10 +277,16 @@ impl Case {
                 .collect(),
         }
     }
-    /// The Lead Clinician's written response (stage 3).
-    async fn response(&self) -> Result<Option<&str>> {
-        self.people()?;
-        Ok(self.model.response.as_deref())
+    /// The Lead Clinician's written response (stage 3). Null with FORBIDDEN for callers who read
+    /// the case without named people.
+    async fn response(&self) -> Nullable<&str> {
+        nullable(
+            async {
+                self.people()?;
+                Ok(self.model.response.as_deref())
+            }
+            .await,
+        )
     }
     /// Stage 3's limit passed with no response.
     async fn no_response(&self) -> bool {
@@ -283,18 +310,23 @@ impl Case {
         self.model.commissioners_informed_at
     }
     /// The project's allocated HQIP Associate Director: who agrees the next steps and is kept
-    /// apprised.
-    async fn associate_director(&self) -> Result<Option<CasePerson>> {
-        self.people()?;
-        Ok(self
-            .model
-            .associate_director_name
-            .clone()
-            .map(|name| CasePerson {
-                sub: self.model.associate_director_sub.clone(),
-                name,
-                email: self.model.associate_director_email.clone(),
-            }))
+    /// apprised. Null with FORBIDDEN for callers who read the case without named people.
+    async fn associate_director(&self) -> Nullable<CasePerson> {
+        nullable(
+            async {
+                self.people()?;
+                Ok(self
+                    .model
+                    .associate_director_name
+                    .clone()
+                    .map(|name| CasePerson {
+                        sub: self.model.associate_director_sub.clone(),
+                        name,
+                        email: self.model.associate_director_email.clone(),
+                    }))
+            }
+            .await,
+        )
     }
     async fn opened_at(&self) -> DateTime<Utc> {
         self.model.opened_at
@@ -328,14 +360,20 @@ impl Case {
             })
             .collect())
     }
-    /// Conflicts of interest declared on the case.
-    async fn conflicts(&self, ctx: &Context<'_>) -> Result<Option<Vec<DeclaredConflict>>> {
-        self.people()?;
-        let rows = loaders(ctx)?
-            .load_one(ConflictsOfCase(self.model.id))
-            .await?
-            .unwrap_or_default();
-        Ok(Some(rows.into_iter().map(DeclaredConflict).collect()))
+    /// Conflicts of interest declared on the case. Null with FORBIDDEN for callers who read the
+    /// case without named people.
+    async fn conflicts(&self, ctx: &Context<'_>) -> Nullable<Vec<DeclaredConflict>> {
+        nullable(
+            async {
+                self.people()?;
+                let rows = loaders(ctx)?
+                    .load_one(ConflictsOfCase(self.model.id))
+                    .await?
+                    .unwrap_or_default();
+                Ok(Some(rows.into_iter().map(DeclaredConflict).collect()))
+            }
+            .await,
+        )
     }
     async fn actions(&self, ctx: &Context<'_>) -> Result<Vec<CaseAction>> {
         let rows = loaders(ctx)?
@@ -419,16 +457,22 @@ impl CaseHistoryEntry {
     async fn at(&self) -> DateTime<Utc> {
         self.model.at
     }
-    /// Who acted (`Portal clock` when a limit passed).
-    async fn actor(&self) -> Result<Option<CasePerson>> {
-        if self.access != CaseAccess::Full {
-            return Err(hidden().into());
-        }
-        Ok(Some(CasePerson {
-            sub: Some(self.model.actor_sub.clone()),
-            name: self.model.actor_name.clone(),
-            email: None,
-        }))
+    /// Who acted (`Portal clock` when a limit passed). Null with FORBIDDEN for callers who read the
+    /// case without named people.
+    async fn actor(&self) -> Nullable<CasePerson> {
+        nullable(
+            async {
+                if self.access != CaseAccess::Full {
+                    return Err(hidden().into());
+                }
+                Ok(Some(CasePerson {
+                    sub: Some(self.model.actor_sub.clone()),
+                    name: self.model.actor_name.clone(),
+                    email: None,
+                }))
+            }
+            .await,
+        )
     }
     async fn action(&self) -> &str {
         &self.model.action
@@ -477,15 +521,22 @@ impl DisclosureDecision {
     async fn role(&self) -> &str {
         &self.model.decider_role
     }
-    async fn decider(&self) -> Result<Option<CasePerson>> {
-        if self.access != CaseAccess::Full {
-            return Err(hidden().into());
-        }
-        Ok(Some(CasePerson {
-            sub: Some(self.model.decider_sub.clone()),
-            name: self.model.decider_name.clone(),
-            email: None,
-        }))
+    /// Who decided this part. Null with FORBIDDEN for callers who read the case without named
+    /// people.
+    async fn decider(&self) -> Nullable<CasePerson> {
+        nullable(
+            async {
+                if self.access != CaseAccess::Full {
+                    return Err(hidden().into());
+                }
+                Ok(Some(CasePerson {
+                    sub: Some(self.model.decider_sub.clone()),
+                    name: self.model.decider_name.clone(),
+                    email: None,
+                }))
+            }
+            .await,
+        )
     }
     async fn part(&self) -> DisclosurePart {
         self.model.part.into()
@@ -547,11 +598,17 @@ impl CaseAction {
     async fn description(&self) -> &str {
         &self.model.description
     }
-    async fn owner_name(&self) -> Result<Option<&str>> {
-        if self.access != CaseAccess::Full {
-            return Err(hidden().into());
-        }
-        Ok(Some(&self.model.owner_name))
+    /// Who owns the action. Null with FORBIDDEN for callers who read the case without named people.
+    async fn owner_name(&self) -> Nullable<&str> {
+        nullable(
+            async {
+                if self.access != CaseAccess::Full {
+                    return Err(hidden().into());
+                }
+                Ok(Some(self.model.owner_name.as_str()))
+            }
+            .await,
+        )
     }
     async fn due_on(&self) -> Date {
         self.model.due_on.into()
@@ -598,21 +655,26 @@ impl Letter {
     async fn subject(&self) -> &str {
         &self.model.subject
     }
-    /// Addressees (named people's addresses: hidden from callers without people).
-    async fn recipients(&self) -> Result<Option<Vec<LetterRecipient>>> {
-        if self.access != CaseAccess::Full {
-            return Err(hidden().into());
-        }
-        Ok(Some(
-            self.addressees()?
-                .into_iter()
-                .map(|a| LetterRecipient {
-                    party: a.party.to_value(),
-                    kind: format!("{:?}", a.kind).to_uppercase(),
-                    address: a.address,
-                })
-                .collect(),
-        ))
+    /// Addressees. Null with FORBIDDEN for callers who read the case without named people.
+    async fn recipients(&self) -> Nullable<Vec<LetterRecipient>> {
+        nullable(
+            async {
+                if self.access != CaseAccess::Full {
+                    return Err(hidden().into());
+                }
+                Ok(Some(
+                    self.addressees()?
+                        .into_iter()
+                        .map(|a| LetterRecipient {
+                            party: a.party.to_value(),
+                            kind: format!("{:?}", a.kind).to_uppercase(),
+                            address: a.address,
+                        })
+                        .collect(),
+                ))
+            }
+            .await,
+        )
     }
     /// Parties only (no addresses): who the letter went to, for every reader.
     async fn parties(&self) -> Result<Vec<String>> {

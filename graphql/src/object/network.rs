@@ -9,6 +9,7 @@ use super::provider::Provider;
 use super::region::Region;
 use crate::context::{as_at, loaders};
 use crate::dated::in_force;
+use crate::error::{Nullable, nullable};
 use crate::loader::{
     FootprintOfNetwork, IcbByCode, MembershipsOfNetwork, NetworkByCode, ProviderByOds, RegionByCode,
 };
@@ -35,24 +36,34 @@ impl Network {
     }
     /// The provider hosting the network team: a member determined by its commissioners
     /// (`networkBoard.hostDeterminations`).
-    async fn host(&self, ctx: &Context<'_>) -> Result<Option<Provider>> {
-        let Some(ods) = &self.0.host_provider_ods else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx)?
-            .load_one(ProviderByOds(ods.clone()))
-            .await?
-            .map(Provider))
+    async fn host(&self, ctx: &Context<'_>) -> Nullable<Provider> {
+        nullable(
+            async {
+                let Some(ods) = &self.0.host_provider_ods else {
+                    return Ok(None);
+                };
+                Ok(loaders(ctx)?
+                    .load_one(ProviderByOds(ods.clone()))
+                    .await?
+                    .map(Provider))
+            }
+            .await,
+        )
     }
     /// The network this one is a sub-network of.
-    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Network>> {
-        let Some(code) = &self.0.parent_code else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx)?
-            .load_one(NetworkByCode(code.clone()))
-            .await?
-            .map(Network))
+    async fn parent(&self, ctx: &Context<'_>) -> Nullable<Network> {
+        nullable(
+            async {
+                let Some(code) = &self.0.parent_code else {
+                    return Ok(None);
+                };
+                Ok(loaders(ctx)?
+                    .load_one(NetworkByCode(code.clone()))
+                    .await?
+                    .map(Network))
+            }
+            .await,
+        )
     }
     /// Hub memberships in force on `asAt` (default: today): 1 to 3 per network.
     async fn hubs(&self, ctx: &Context<'_>, as_at: Option<Date>) -> Result<Vec<Membership>> {
@@ -72,17 +83,23 @@ impl Network {
         codes: Vec<String>,
         from: Date,
         to: Date,
-    ) -> Result<Option<Vec<IndicatorSeries>>> {
-        let scope = crate::context::scope(ctx).await?;
-        if !(scope.everything || scope.networks.contains(&self.0.code)) {
-            return Err(crate::error::AppError::forbidden(
-                "Your grants do not reach this network's own values; use indicatorAggregate or indicatorBenchmark.",
-            )
-            .into());
-        }
-        Ok(Some(
-            load_series(ctx, self.0.code.clone(), codes, from, to).await?,
-        ))
+    ) -> Nullable<Vec<IndicatorSeries>> {
+        nullable(
+            async {
+                let scope = crate::context::scope(ctx).await?;
+                if !(scope.everything || scope.networks.contains(&self.0.code)) {
+                    return Err(crate::error::AppError::forbidden(
+                        "Your grants do not reach this network's own values; use indicatorAggregate or \
+                         indicatorBenchmark.",
+                    )
+                    .into());
+                }
+                Ok(Some(
+                    load_series(ctx, self.0.code.clone(), codes, from, to).await?,
+                ))
+            }
+            .await,
+        )
     }
     /// Every membership row, past, present and scheduled.
     async fn memberships(&self, ctx: &Context<'_>) -> Result<Vec<Membership>> {

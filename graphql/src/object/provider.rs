@@ -7,7 +7,7 @@ use super::{ContactRole, MembershipRole, Nation};
 use crate::context::scope;
 use crate::context::{as_at, loaders};
 use crate::dated::in_force;
-use crate::error::AppError;
+use crate::error::{AppError, Nullable, nullable};
 use crate::loader::{ContactsOfProvider, MembershipsOfProvider, NetworkByCode};
 use crate::object::indicator::{IndicatorSeries, load_series};
 use crate::scalar::Date;
@@ -34,21 +34,32 @@ impl Provider {
         self.0.synthetic
     }
     /// The network the provider belongs to on `asAt` (default: today).
-    async fn network(&self, ctx: &Context<'_>, as_at: Option<Date>) -> Result<Option<Network>> {
-        let Some(membership) = self.membership_on(ctx, self::as_at(ctx, as_at)?).await? else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx)?
-            .load_one(NetworkByCode(membership.0.network_code))
-            .await?
-            .map(Network))
+    async fn network(&self, ctx: &Context<'_>, as_at: Option<Date>) -> Nullable<Network> {
+        nullable(
+            async {
+                let Some(membership) = self.membership_on(ctx, self::as_at(ctx, as_at)?).await?
+                else {
+                    return Ok(None);
+                };
+                Ok(loaders(ctx)?
+                    .load_one(NetworkByCode(membership.0.network_code))
+                    .await?
+                    .map(Network))
+            }
+            .await,
+        )
     }
     /// Hub or partner on `asAt` (default: today); null when in no network.
-    async fn role(&self, ctx: &Context<'_>, as_at: Option<Date>) -> Result<Option<MembershipRole>> {
-        Ok(self
-            .membership_on(ctx, self::as_at(ctx, as_at)?)
-            .await?
-            .map(|m| m.0.role.into()))
+    async fn role(&self, ctx: &Context<'_>, as_at: Option<Date>) -> Nullable<MembershipRole> {
+        nullable(
+            async {
+                Ok(self
+                    .membership_on(ctx, self::as_at(ctx, as_at)?)
+                    .await?
+                    .map(|m| m.0.role.into()))
+            }
+            .await,
+        )
     }
     /// Every membership row of the provider.
     async fn memberships(&self, ctx: &Context<'_>) -> Result<Vec<Membership>> {
@@ -60,20 +71,25 @@ impl Provider {
     }
     /// Lead Clinician, CEO and Medical Director. Personal data: national administrators, the
     /// registry, HQIP, the provider's own staff and its network's managers see them; anyone else
-    /// gets null and a FORBIDDEN error.
-    async fn contacts(&self, ctx: &Context<'_>) -> Result<Option<Vec<ProviderContact>>> {
-        if !scope(ctx).await?.may_read_contacts_of(&self.0.ods_code) {
-            return Err(AppError::forbidden(
-                "Provider contacts are personal data: only national administrators, the registry, HQIP, \
-                 the provider's own staff and its network's managers may read them.",
-            )
-            .into());
-        }
-        let rows = loaders(ctx)?
-            .load_one(ContactsOfProvider(self.0.ods_code.clone()))
-            .await?
-            .unwrap_or_default();
-        Ok(Some(rows.into_iter().map(ProviderContact).collect()))
+    /// gets null with FORBIDDEN.
+    async fn contacts(&self, ctx: &Context<'_>) -> Nullable<Vec<ProviderContact>> {
+        nullable(
+            async {
+                if !scope(ctx).await?.may_read_contacts_of(&self.0.ods_code) {
+                    return Err(AppError::forbidden(
+                        "Provider contacts are personal data: only national administrators, the registry, \
+                         HQIP, the provider's own staff and its network's managers may read them.",
+                    )
+                    .into());
+                }
+                let rows = loaders(ctx)?
+                    .load_one(ContactsOfProvider(self.0.ods_code.clone()))
+                    .await?
+                    .unwrap_or_default();
+                Ok(Some(rows.into_iter().map(ProviderContact).collect()))
+            }
+            .await,
+        )
     }
     /// The provider's TOTAL-segment series of up to 60 indicators over a window of period
     /// starts, for dashboards: one statement per request level however many providers ask.
@@ -84,16 +100,22 @@ impl Provider {
         codes: Vec<String>,
         from: Date,
         to: Date,
-    ) -> Result<Option<Vec<IndicatorSeries>>> {
-        if !scope(ctx).await?.reaches_provider(&self.0.ods_code) {
-            return Err(AppError::forbidden(
-                "Your grants do not reach this provider's own values; use indicatorAggregate or indicatorBenchmark.",
-            )
-            .into());
-        }
-        Ok(Some(
-            load_series(ctx, self.0.ods_code.clone(), codes, from, to).await?,
-        ))
+    ) -> Nullable<Vec<IndicatorSeries>> {
+        nullable(
+            async {
+                if !scope(ctx).await?.reaches_provider(&self.0.ods_code) {
+                    return Err(AppError::forbidden(
+                        "Your grants do not reach this provider's own values; use indicatorAggregate or \
+                         indicatorBenchmark.",
+                    )
+                    .into());
+                }
+                Ok(Some(
+                    load_series(ctx, self.0.ods_code.clone(), codes, from, to).await?,
+                ))
+            }
+            .await,
+        )
     }
 }
 

@@ -4,6 +4,7 @@ use async_graphql::{Context, Object, Result};
 use crate::context::scope;
 use crate::context::state;
 use crate::context::viewer;
+use crate::error::{Nullable, nullable};
 use crate::input::case::CaseFilterInput;
 use crate::object::case::Case;
 use crate::pagination::{ConnectionInfo, Page, page_size};
@@ -58,14 +59,19 @@ impl CaseQuery {
     }
 
     /// One case by reference; null with NOT_FOUND when there is none in your scope.
-    async fn case(&self, ctx: &Context<'_>, reference: String) -> Result<Option<Case>> {
-        let viewer = viewer(ctx)?;
-        let scope = scope(ctx).await?;
-        let caller = Caller {
-            viewer,
-            scope: &scope,
-        };
-        let model = case::find_visible(state(ctx)?, &caller, &reference).await?;
-        Ok(Some(Case::read_by(&scope, model)))
+    async fn case(&self, ctx: &Context<'_>, reference: String) -> Nullable<Case> {
+        nullable(
+            async {
+                let viewer = viewer(ctx)?;
+                let scope = scope(ctx).await?;
+                let caller = Caller {
+                    viewer,
+                    scope: &scope,
+                };
+                let model = case::find_visible(state(ctx)?, &caller, &reference).await?;
+                Ok(Some(Case::read_by(&scope, model)))
+            }
+            .await,
+        )
     }
 }

@@ -1,6 +1,7 @@
 use async_graphql::{Context, Object, Result};
 
 use crate::context::{scope, state, viewer};
+use crate::error::{Nullable, nullable};
 use crate::object::document::GovernanceDocument;
 use crate::service::document;
 
@@ -27,11 +28,16 @@ impl DocumentQuery {
         &self,
         ctx: &Context<'_>,
         id: i32,
-    ) -> Result<Option<GovernanceDocument>> {
-        viewer(ctx)?;
-        let scope = scope(ctx).await?;
-        Ok(Some(GovernanceDocument(
-            document::find_visible(&state(ctx)?.db, &scope, id).await?,
-        )))
+    ) -> Nullable<GovernanceDocument> {
+        nullable(
+            async {
+                viewer(ctx)?;
+                let scope = scope(ctx).await?;
+                Ok(Some(GovernanceDocument(
+                    document::find_visible(&state(ctx)?.db, &scope, id).await?,
+                )))
+            }
+            .await,
+        )
     }
 }

@@ -1,6 +1,7 @@
-use async_graphql::{Context, Object, Result};
+use async_graphql::{Context, Object};
 
 use crate::context::{scope, state, viewer};
+use crate::error::{Nullable, nullable};
 use crate::object::governance::NetworkBoard;
 use crate::scalar::Date;
 use crate::service::governance as service;
@@ -20,13 +21,18 @@ impl GovernanceQuery {
         network: String,
         as_at: Option<Date>,
         #[graphql(default = 4, validator(minimum = 1, maximum = 24))] meeting_interval_months: u32,
-    ) -> Result<Option<NetworkBoard>> {
-        viewer(ctx)?;
-        let scope = scope(ctx).await?;
-        let state = state(ctx)?;
-        let as_at = as_at.map_or_else(|| state.clock.today(), |d| d.0);
-        Ok(Some(NetworkBoard(
-            service::board(state, &scope, &network, as_at, meeting_interval_months).await?,
-        )))
+    ) -> Nullable<NetworkBoard> {
+        nullable(
+            async {
+                viewer(ctx)?;
+                let scope = scope(ctx).await?;
+                let state = state(ctx)?;
+                let as_at = as_at.map_or_else(|| state.clock.today(), |d| d.0);
+                Ok(Some(NetworkBoard(
+                    service::board(state, &scope, &network, as_at, meeting_interval_months).await?,
+                )))
+            }
+            .await,
+        )
     }
 }

@@ -2,6 +2,7 @@ use async_graphql::{Context, Object, Result};
 
 use crate::context::viewer;
 use crate::context::{as_at, state};
+use crate::error::{Nullable, nullable};
 use crate::object::icb::Icb;
 use crate::pagination::{Page, paginate};
 use crate::scalar::Date;
@@ -28,8 +29,13 @@ impl IcbQuery {
     }
 
     /// One ICB by ODS code, open or closed; null with NOT_FOUND when there is none.
-    async fn icb(&self, ctx: &Context<'_>, code: String) -> Result<Option<Icb>> {
-        viewer(ctx)?;
-        Ok(Some(Icb(service::icb::get(&state(ctx)?.db, &code).await?)))
+    async fn icb(&self, ctx: &Context<'_>, code: String) -> Nullable<Icb> {
+        nullable(
+            async {
+                viewer(ctx)?;
+                Ok(Some(Icb(service::icb::get(&state(ctx)?.db, &code).await?)))
+            }
+            .await,
+        )
     }
 }

@@ -2,6 +2,7 @@ use async_graphql::{Context, Object, Result};
 
 use crate::context::viewer;
 use crate::context::{as_at, state};
+use crate::error::{Nullable, nullable};
 use crate::object::network::Network;
 use crate::pagination::{Page, paginate};
 use crate::scalar::Date;
@@ -31,10 +32,15 @@ impl NetworkQuery {
     }
 
     /// One network by code (e.g. `WESSEX`); null with NOT_FOUND when there is none.
-    async fn network(&self, ctx: &Context<'_>, code: String) -> Result<Option<Network>> {
-        viewer(ctx)?;
-        Ok(Some(Network(
-            service::network::get(&state(ctx)?.db, &code).await?,
-        )))
+    async fn network(&self, ctx: &Context<'_>, code: String) -> Nullable<Network> {
+        nullable(
+            async {
+                viewer(ctx)?;
+                Ok(Some(Network(
+                    service::network::get(&state(ctx)?.db, &code).await?,
+                )))
+            }
+            .await,
+        )
     }
 }

@@ -2,7 +2,7 @@ use async_graphql::{Context, Object, Result};
 
 use crate::context::viewer;
 use crate::context::{as_at, state};
-use crate::error::AppError;
+use crate::error::{AppError, Nullable, nullable};
 use crate::object::provider::Provider;
 use crate::object::{MembershipRole, Nation};
 use crate::pagination::{Page, paginate};
@@ -45,13 +45,18 @@ impl ProviderQuery {
     }
 
     /// One provider by ODS code; null with NOT_FOUND when there is none.
-    async fn provider(&self, ctx: &Context<'_>, ods_code: String) -> Result<Option<Provider>> {
-        viewer(ctx)?;
-        let state = state(ctx)?;
-        let map = state.org_map_today().await?;
-        match map.providers.get(&ods_code) {
-            Some(provider) => Ok(Some(Provider(provider.clone()))),
-            None => Err(AppError::not_found("provider", &ods_code).into()),
-        }
+    async fn provider(&self, ctx: &Context<'_>, ods_code: String) -> Nullable<Provider> {
+        nullable(
+            async {
+                viewer(ctx)?;
+                let state = state(ctx)?;
+                let map = state.org_map_today().await?;
+                match map.providers.get(&ods_code) {
+                    Some(provider) => Ok(Some(Provider(provider.clone()))),
+                    None => Err(AppError::not_found("provider", &ods_code).into()),
+                }
+            }
+            .await,
+        )
     }
 }

@@ -2,6 +2,7 @@ use async_graphql::{Context, Object, Result};
 
 use crate::context::state;
 use crate::context::viewer;
+use crate::error::{Nullable, nullable};
 use crate::object::region::Region;
 use crate::service;
 
@@ -21,10 +22,15 @@ impl RegionQuery {
     }
 
     /// One region by ODS code (e.g. `Y56`); null with NOT_FOUND when there is none.
-    async fn region(&self, ctx: &Context<'_>, code: String) -> Result<Option<Region>> {
-        viewer(ctx)?;
-        Ok(Some(Region(
-            service::region::get(&state(ctx)?.db, &code).await?,
-        )))
+    async fn region(&self, ctx: &Context<'_>, code: String) -> Nullable<Region> {
+        nullable(
+            async {
+                viewer(ctx)?;
+                Ok(Some(Region(
+                    service::region::get(&state(ctx)?.db, &code).await?,
+                )))
+            }
+            .await,
+        )
     }
 }

@@ -1,6 +1,7 @@
 use async_graphql::{Context, Object, Result};
 
 use crate::context::{scope, state, viewer};
+use crate::error::{Nullable, nullable};
 use crate::object::risk::Risk;
 use crate::service::risk;
 
@@ -24,11 +25,16 @@ impl RiskQuery {
     }
 
     /// One risk; null with NOT_FOUND when you do not read it.
-    async fn risk(&self, ctx: &Context<'_>, id: i32) -> Result<Option<Risk>> {
-        viewer(ctx)?;
-        let scope = scope(ctx).await?;
-        Ok(Some(Risk(
-            risk::find_visible(&state(ctx)?.db, &scope, id).await?,
-        )))
+    async fn risk(&self, ctx: &Context<'_>, id: i32) -> Nullable<Risk> {
+        nullable(
+            async {
+                viewer(ctx)?;
+                let scope = scope(ctx).await?;
+                Ok(Some(Risk(
+                    risk::find_visible(&state(ctx)?.db, &scope, id).await?,
+                )))
+            }
+            .await,
+        )
     }
 }

@@ -1,6 +1,7 @@
 use async_graphql::{Context, Object, Result};
 
 use crate::context::{scope, state, viewer};
+use crate::error::{Nullable, nullable};
 use crate::object::annual_report::AnnualReport;
 use crate::object::workplan::{Workplan, WorkplanDashboardRow};
 use crate::service::annual_report;
@@ -32,12 +33,17 @@ impl WorkplanQuery {
     }
 
     /// One workplan version; null with NOT_FOUND when you do not read it.
-    async fn workplan(&self, ctx: &Context<'_>, id: i32) -> Result<Option<Workplan>> {
-        viewer(ctx)?;
-        let scope = scope(ctx).await?;
-        Ok(Some(Workplan(
-            workplan::find_visible(&state(ctx)?.db, &scope, id).await?,
-        )))
+    async fn workplan(&self, ctx: &Context<'_>, id: i32) -> Nullable<Workplan> {
+        nullable(
+            async {
+                viewer(ctx)?;
+                let scope = scope(ctx).await?;
+                Ok(Some(Workplan(
+                    workplan::find_visible(&state(ctx)?.db, &scope, id).await?,
+                )))
+            }
+            .await,
+        )
     }
 
     /// For each network whose governance you reach: the year's plan status, how many of its
@@ -79,11 +85,16 @@ impl WorkplanQuery {
     }
 
     /// One annual report; null with NOT_FOUND when you do not read it.
-    async fn annual_report(&self, ctx: &Context<'_>, id: i32) -> Result<Option<AnnualReport>> {
-        viewer(ctx)?;
-        let scope = scope(ctx).await?;
-        Ok(Some(AnnualReport(
-            annual_report::find_visible(&state(ctx)?.db, &scope, id).await?,
-        )))
+    async fn annual_report(&self, ctx: &Context<'_>, id: i32) -> Nullable<AnnualReport> {
+        nullable(
+            async {
+                viewer(ctx)?;
+                let scope = scope(ctx).await?;
+                Ok(Some(AnnualReport(
+                    annual_report::find_visible(&state(ctx)?.db, &scope, id).await?,
+                )))
+            }
+            .await,
+        )
     }
 }
