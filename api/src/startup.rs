@@ -13,7 +13,7 @@ use graphql::mail::outbox::Dispatcher;
 use graphql::{AppState, Portal};
 
 use crate::routes::graphql::{self as graphql_routes, Edge};
-use crate::routes::{edge, health, refusal};
+use crate::routes::{edge, graphiql, health, refusal};
 use crate::settings::Settings;
 use crate::{db, demo, keys};
 
@@ -104,6 +104,7 @@ impl Application {
                 .app_data(web::PayloadConfig::new(body_limit))
                 .route("/healthz", web::get().to(health::healthz))
                 .route("/readyz", web::get().to(health::readyz))
+                .route("/graphiql/{version}/{file}", web::get().to(graphiql::asset))
                 .service(
                     web::resource("/graphql")
                         .route(web::post().to(graphql_routes::post))

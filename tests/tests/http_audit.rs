@@ -24,6 +24,7 @@ pub fn install_suite() {
     let result = INSTALLED.get_or_init(|| {
         if audit_dir().join("node_modules/graphql-http").exists()
             && audit_dir().join("node_modules/graphql-ws").exists()
+            && audit_dir().join("node_modules/puppeteer-core").exists()
         {
             return Ok(());
         }

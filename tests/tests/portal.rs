@@ -13,6 +13,7 @@ mod documents;
 mod edge;
 mod field_errors;
 mod governance;
+mod graphiql;
 mod hardening;
 mod http_audit;
 mod indicators;

@@ -126,7 +126,7 @@ async fn no_document_crashes_or_exhausts_the_server() {
         (
             "16 fragments each nested 28 deep, spread in a chain",
             json!({ "query": fragment_chain(16) }),
-            "recursion depth",
+            "nests fields 450 deep",
         ),
     ];
     for (what, body, says) in refused {

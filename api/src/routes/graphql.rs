@@ -11,7 +11,6 @@ use std::time::Duration;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{ServerError, Value, Variables};
 use graphql::Portal;
@@ -243,13 +242,7 @@ pub async fn get(req: HttpRequest, edge: web::Data<Edge>, payload: web::Payload)
         .is_some_and(|a| a.contains("text/html"));
     if wants_html && !query.iter().any(|(k, _)| k == "query") {
         return if edge.graphiql {
-            let page = GraphiQLSource::build()
-                .endpoint("/graphql")
-                .subscription_endpoint("/graphql")
-                .finish();
-            HttpResponse::Ok()
-                .content_type("text/html; charset=utf-8")
-                .body(page)
+            super::graphiql::page()
         } else {
             HttpResponse::NotFound().finish()
         };

@@ -1,6 +1,7 @@
 //! HTTP routes: thin edges that parse HTTP, verify the token, and hand over to the schema.
 
 pub mod edge;
+pub mod graphiql;
 pub mod graphql;
 pub mod health;
 pub mod refusal;
