@@ -4,6 +4,7 @@ pub mod db;
 pub mod demo;
 pub mod import;
 pub mod keys;
+pub mod logs;
 pub mod routes;
 pub mod settings;
 pub mod startup;

@@ -96,14 +96,14 @@ enum MigrateAction {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-                tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn")
-            }),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let format = match api::settings::log_format() {
+        Ok(format) => format,
+        Err(e) => {
+            eprintln!("portal: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    api::logs::init(format);
     let cli = Cli::parse();
     if let Command::Schema = cli.command {
         print!("{}", graphql::sdl());

@@ -234,6 +234,27 @@ pub fn cors_origins(list: &str) -> Result<Vec<String>, String> {
         .collect()
 }
 
+/// How log lines are written to stderr (`PORTAL_LOG_FORMAT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines, coloured only on a terminal (the default).
+    Plain,
+    /// One JSON object per line, for a log shipper.
+    Json,
+}
+
+/// `PORTAL_LOG_FORMAT`: `plain` (default) or `json`. Read apart from `Settings`, since logging
+/// starts before the other settings are read (so their errors are logged).
+pub fn log_format() -> Result<LogFormat, String> {
+    match var("PORTAL_LOG_FORMAT").as_deref() {
+        None | Some("plain") => Ok(LogFormat::Plain),
+        Some("json") => Ok(LogFormat::Json),
+        Some(other) => Err(format!(
+            "PORTAL_LOG_FORMAT must be plain or json, not \"{other}\""
+        )),
+    }
+}
+
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }

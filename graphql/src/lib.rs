@@ -18,6 +18,7 @@ pub mod org_map;
 pub mod pagination;
 pub mod portal;
 pub mod query;
+pub mod request_id;
 pub mod scalar;
 pub mod schema;
 pub mod series;

@@ -21,6 +21,7 @@ mod m20261201_000004_create_governance_documents;
 mod m20261202_000001_create_boards;
 mod m20261202_000002_decide_each_disclosure;
 mod m20261202_000003_relay_events_between_processes;
+mod m20261202_000004_trace_letters_to_their_request;
 pub mod reference;
 
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_create_boards::Migration),
             Box::new(m20261202_000002_decide_each_disclosure::Migration),
             Box::new(m20261202_000003_relay_events_between_processes::Migration),
+            Box::new(m20261202_000004_trace_letters_to_their_request::Migration),
         ]
     }
 }

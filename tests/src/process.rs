@@ -18,6 +18,8 @@ const ROLE: &str = "PORTAL_TEST_CHILD";
 const DATABASE: &str = "PORTAL_TEST_CHILD_DATABASE";
 const FILE: &str = "PORTAL_TEST_CHILD_FILE";
 const AT: &str = "PORTAL_TEST_CHILD_AT";
+/// The SMTP server a serving child's dispatcher sends to (none: no dispatcher).
+const SMTP: &str = "PORTAL_TEST_CHILD_SMTP";
 
 /// The child binary `exe`, run in `role`.
 fn command(exe: &str, role: &str, database_url: &str) -> Command {
@@ -34,6 +36,8 @@ fn command(exe: &str, role: &str, database_url: &str) -> Command {
 pub struct PortalProcess {
     child: Child,
     pub address: String,
+    /// Its stderr (its log lines), as far as read, when started with `start_logging`.
+    pub logs: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
     client: reqwest::Client,
     issuer: TokenIssuer,
 }
@@ -47,9 +51,37 @@ pub struct Memory {
 
 impl PortalProcess {
     pub async fn start(exe: &str, database_url: &str) -> Self {
-        let mut child = command(exe, "serve", database_url)
-            .spawn()
-            .expect("the child starts");
+        Self::spawn(command(exe, "serve", database_url)).await
+    }
+
+    /// A portal whose log lines are kept in `logs`, logging as `PORTAL_LOG_FORMAT=log_format`,
+    /// its dispatcher sending to `smtp_url`.
+    pub async fn start_logging(
+        exe: &str,
+        database_url: &str,
+        log_format: &str,
+        smtp_url: &str,
+    ) -> Self {
+        let mut command = command(exe, "serve", database_url);
+        command
+            .env("PORTAL_LOG_FORMAT", log_format)
+            .env(SMTP, smtp_url)
+            .stderr(Stdio::piped());
+        Self::spawn(command).await
+    }
+
+    async fn spawn(mut command: Command) -> Self {
+        let mut child = command.spawn().expect("the child starts");
+        let logs = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        if let Some(stderr) = child.stderr.take() {
+            let logs = logs.clone();
+            tokio::spawn(async move {
+                let mut lines = BufReader::new(stderr).lines();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    logs.lock().unwrap().push(line);
+                }
+            });
+        }
         let stdout = child.stdout.take().expect("piped stdout");
         let mut lines = BufReader::new(stdout).lines();
         let port = tokio::time::timeout(Duration::from_secs(60), async {
@@ -66,6 +98,7 @@ impl PortalProcess {
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         PortalProcess {
             child,
+            logs,
             address: format!("http://127.0.0.1:{port}"),
             client: reqwest::Client::new(),
             issuer: TokenIssuer::hs256(SECRET, ISSUER, AUDIENCE),
@@ -176,6 +209,15 @@ pub fn child_main() {
         match role.as_str() {
             "serve" => {
                 settings.workers = Some(2);
+                if std::env::var("PORTAL_LOG_FORMAT").is_ok() {
+                    api::logs::init(api::settings::log_format().expect("a log format"));
+                }
+                if let Ok(smtp_url) = std::env::var(SMTP) {
+                    settings.mail = Some(graphql::mail::outbox::MailSettings {
+                        smtp_url,
+                        ..crate::production_mail()
+                    });
+                }
                 let clock = std::sync::Arc::new(graphql::clock::SystemClock);
                 let app = Application::build(&settings, clock, StartOptions { demo: true })
                     .await

@@ -95,3 +95,108 @@ fn the_origin_list_takes_origins_only() {
         );
     }
 }
+
+/// `PORTAL_LOG_FORMAT=json` in a process of its own: every line is one JSON object without
+/// colour codes; the request's lines carry its `X-Request-Id`, and so do the dispatcher's lines
+/// for the letter it queued, sent later; no line holds the token or a person's name or address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_logs_follow_a_request_into_the_mail_it_caused() {
+    let sink = crate::support::smtp::SmtpSink::start().await;
+    let database = support::migrated_database(Db::Sqlite).await.unwrap();
+    let server = tests::process::PortalProcess::start_logging(
+        env!("CARGO_BIN_EXE_portal-test-child"),
+        &database.url,
+        "json",
+        &sink.url(),
+    )
+    .await;
+    let token = server.token(&["REGISTRY_ANALYST"]);
+    let client = reqwest::Client::new();
+    let call = |request_id: &'static str, query: &'static str, input: Value| {
+        client
+            .post(format!("{}/graphql", server.address))
+            .bearer_auth(&token)
+            .header("X-Request-Id", request_id)
+            .json(&json!({ "query": query, "variables": { "i": input } }))
+            .send()
+    };
+    let opened: Value = call(
+        "open-1",
+        "mutation($i: OpenCaseInput!) { openCase(input: $i) { reference version } }",
+        json!({ "providerOds": "ZZ011", "category": 4, "summary": "Outlier on the 30-day readmission indicator.", "evidence": [{ "label": "Funnel plot", "url": "https://portal.test/indicators/readmission" }] }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let opened = &opened["data"]["openCase"];
+    let allocated: Value = call(
+        "allocate-1",
+        "mutation($i: AllocateAssociateDirectorInput!) { allocateAssociateDirector(input: $i) { reference version } }",
+        json!({ "reference": opened["reference"], "expectedVersion": opened["version"], "associateDirectorSub": "hqip-ad", "associateDirectorName": "HQIP Associate Director", "associateDirectorEmail": "ad@hqip.test", "reason": "The allocated AD." }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let allocated = &allocated["data"]["allocateAssociateDirector"];
+    // A case to answer asks the Associate Director for next steps: a letter.
+    let found: Value = call(
+        "trace-me-42",
+        "mutation($i: RecordFindingInput!) { recordFinding(input: $i) { step } }",
+        json!({ "reference": allocated["reference"], "expectedVersion": allocated["version"], "finding": "CASE_TO_ANSWER", "rationale": "Data complete and valid." }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        found["data"]["recordFinding"]["step"], "AWAITING_NEXT_STEPS",
+        "{found}"
+    );
+
+    let sent = |lines: &[String]| {
+        lines.iter().any(|line| {
+            serde_json::from_str::<Value>(line).is_ok_and(|l| {
+                l["fields"]["message"] == "letter sent"
+                    && l["fields"]["request_id"] == "trace-me-42"
+            })
+        })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !sent(&server.logs.lock().unwrap()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no letter line named the request: {:#?}",
+            server.logs.lock().unwrap()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let lines = server.logs.lock().unwrap().clone();
+    for line in &lines {
+        let parsed: Value = serde_json::from_str(line)
+            .unwrap_or_else(|_| panic!("a log line that is not JSON: {line}"));
+        assert!(
+            parsed["timestamp"].is_string() && parsed["level"].is_string(),
+            "{line}"
+        );
+        assert!(!line.contains('\u{1b}'), "a colour code: {line}");
+        for secret in [
+            token.as_str(),
+            "Test User",
+            "test.user@example.org",
+            "@example.org",
+        ] {
+            assert!(!line.contains(secret), "{secret} in a log line: {line}");
+        }
+    }
+    let request_line = lines.iter().find(|line| {
+        serde_json::from_str::<Value>(line).is_ok_and(|l| {
+            l["fields"]["message"] == "request" && l["span"]["request_id"] == "trace-me-42"
+        })
+    });
+    assert!(request_line.is_some(), "the request's own line: {lines:#?}");
+}

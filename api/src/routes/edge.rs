@@ -2,8 +2,9 @@
 //! frontends on another origin, CORS.
 //!
 //! - **Request id**: the client's `X-Request-Id` when it is a plain token (letters, digits, `-`,
-//!   `_`, `.`; at most 64), else a new one; echoed in the response header and carried by the
-//!   request's log lines (the `request` span).
+//!   `_`, `.`; at most 64), else a new one; echoed in the response header, carried by the
+//!   request's log lines (the `request` span) and by the work it causes later
+//!   (`graphql::request_id`: the letters it queues).
 //! - **CORS** (`PORTAL_CORS_ORIGINS`, an allow-list; none by default): a request from an allowed
 //!   origin is answered with `Access-Control-Allow-Origin` naming it; a preflight from one is
 //!   answered at once (GET and POST; the headers a GraphQL client sends). Other origins get no
@@ -98,8 +99,7 @@ pub async fn edge(
         );
         ServiceResponse::new(request, answer)
     } else {
-        next.call(req)
-            .instrument(span.clone())
+        graphql::request_id::scope(id.clone(), next.call(req).instrument(span.clone()))
             .await?
             .map_into_boxed_body()
     };

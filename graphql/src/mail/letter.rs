@@ -218,6 +218,7 @@ pub async fn write(
             claimed_until: Set(None),
             created_at: Set(now),
             sent_at: Set(None),
+            request_id: Set(crate::request_id::current()),
         };
         let inserted = mail_outbox::Entity::insert(row)
             .exec_with_returning(db)

@@ -150,7 +150,7 @@ impl Dispatcher {
                         .filter(mail_outbox::Column::Id.eq(letter.id))
                         .exec(&self.db)
                         .await?;
-                    tracing::info!(letter = letter.id, message_id = %letter.message_id, "letter sent");
+                    tracing::info!(letter = letter.id, message_id = %letter.message_id, request_id = letter.request_id.as_deref(), "letter sent");
                 }
                 Err(error) => {
                     let wait = self.backoff(attempts);
@@ -169,7 +169,7 @@ impl Dispatcher {
                         .filter(mail_outbox::Column::Id.eq(letter.id))
                         .exec(&self.db)
                         .await?;
-                    tracing::warn!(letter = letter.id, attempts, %error, retry_in_ms = wait.as_millis() as u64, "letter not sent; it will be retried");
+                    tracing::warn!(letter = letter.id, request_id = letter.request_id.as_deref(), attempts, %error, retry_in_ms = wait.as_millis() as u64, "letter not sent; it will be retried");
                 }
             }
         }
