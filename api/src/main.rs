@@ -22,6 +22,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Migrate, load reference data, and serve GraphQL over HTTP and WebSocket.
+    #[command(after_help = api::settings::SETTINGS_HELP)]
     Serve {
         /// Also load the synthetic demo layer and print a development token.
         #[arg(long)]
@@ -174,6 +175,25 @@ async fn run(command: Command, settings: Settings) -> Result<(), api::startup::B
                 .iter()
                 .map(|g| parse_grant(g))
                 .collect::<Result<Vec<_>, _>>()?;
+            // Codes are checked against the organisation map (migrated and loaded first, as
+            // `serve` would), so a mistyped code fails here rather than as an empty dashboard.
+            let conn = db::connect(
+                &settings.database_url,
+                settings.db_pool_size,
+                Arc::new(AtomicU64::new(0)),
+            )
+            .await?;
+            db::migrate_up(&conn).await?;
+            migration::reference::load(&conn, Utc::now()).await?;
+            for grant in &grants {
+                if let Some(unknown) = grant
+                    .unknown_code(&conn)
+                    .await
+                    .map_err(|e| e.message().to_owned())?
+                {
+                    return Err(unknown.into());
+                }
+            }
             let token = keys::issuer(&settings)?.mint(
                 &sub,
                 &name,

@@ -234,6 +234,33 @@ pub fn cors_origins(list: &str) -> Result<Vec<String>, String> {
         .collect()
 }
 
+/// What `portal serve --help` lists: every variable the settings read, with its default (the
+/// README's table says more). A unit test keeps it equal to the variables read below.
+pub const SETTINGS_HELP: &str = "\
+Settings (environment variables; the README's table says more):
+  DATABASE_URL                 sqlite://<PORTAL_DATA_DIR>/portal.db or postgres://...
+  PORTAL_ENV                   development (default) or production
+  PORTAL_BIND                  listen address [127.0.0.1:8080]
+  PORTAL_DATA_DIR              the default SQLite file and development secret [data]
+  PORTAL_PUBLIC_URL            the portal's address in letters [http://<PORTAL_BIND>]
+  PORTAL_JWT_SECRET            HS256 secret, development only (at least 32 bytes)
+  PORTAL_JWT_PUBLIC_KEY        RS256/ES256 public key, PEM text or file (production)
+  PORTAL_JWT_ISSUER            required iss [spinal-portal-dev in development]
+  PORTAL_JWT_AUDIENCE          required aud [spinal-portal in development]
+  PORTAL_GRAPHIQL              GraphiQL for browsers [on in development]
+  PORTAL_INTROSPECTION         __schema and __type [on in development]
+  PORTAL_CORS_ORIGINS          browser origins allowed, comma-separated [none]
+  PORTAL_REQUEST_TIMEOUT_MS    longest an operation runs [10000]
+  PORTAL_MAX_BODY_BYTES        largest request body or WebSocket message [262144]
+  PORTAL_MAX_RESPONSE_BYTES    largest answer [8388608]
+  PORTAL_DB_POOL_SIZE          database connections, at least 2 [10]
+  PORTAL_SMTP_URL              where letters go, smtp:// or smtps:// [none: letters wait]
+  PORTAL_MAIL_FROM             sender of letters [spinal-portal@localhost]
+  PORTAL_MAIL_REDIRECT         outside production, every letter to this address [none]
+  PORTAL_CLOCK_INTERVAL_SECS   how often serve runs the clock; 0 turns it off [60]
+  PORTAL_LOG_FORMAT            plain or json [plain]
+  RUST_LOG                     log filter [info,sqlx=warn,sea_orm=warn]";
+
 /// How log lines are written to stderr (`PORTAL_LOG_FORMAT`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
@@ -274,5 +301,38 @@ fn number(name: &str, default: u64) -> Result<u64, String> {
         Some(v) => v
             .parse()
             .map_err(|_| format!("{name} must be a whole number, not \"{v}\"")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SETTINGS_HELP;
+
+    /// `serve --help` names every variable this file reads, and nothing it does not.
+    #[test]
+    fn the_help_lists_exactly_the_variables_read() {
+        let source = include_str!("settings.rs");
+        let source = &source[..source.find("#[cfg(test)]").unwrap_or(source.len())];
+        let start = source.find("pub const SETTINGS_HELP").unwrap_or(0);
+        let end = start + source[start..].find("\";\n").unwrap_or(0);
+        let code = format!("{}{}", &source[..start], &source[end..]);
+        let mut read: Vec<&str> = code
+            .split('"')
+            .filter(|s| {
+                s.len() > "PORTAL_".len()
+                    && s.starts_with("PORTAL_")
+                    && s.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+            })
+            .collect();
+        read.extend(["DATABASE_URL", "RUST_LOG"]);
+        read.sort_unstable();
+        read.dedup();
+        let mut listed: Vec<&str> = SETTINGS_HELP
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        listed.sort_unstable();
+        assert_eq!(listed, read);
     }
 }

@@ -85,7 +85,8 @@ impl Application {
             max_response_bytes: settings.max_response_bytes,
             stopping: stopping_seen,
         });
-        let listener = TcpListener::bind(&settings.bind)?;
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| format!("cannot listen on \"{}\" (PORTAL_BIND): {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let body_limit = settings.max_body_bytes;
         let origins = edge::AllowedOrigins(Arc::new(settings.cors_origins.clone()));

@@ -37,9 +37,9 @@ async fn migrations_run_up_down_and_up_again(kind: Db) {
     let db = connect(&database.url).await;
     api::db::migrate_up(&db).await.unwrap();
     let status = api::db::migration_status(&db).await.unwrap();
-    assert_eq!(status.len(), 14);
+    assert_eq!(status.len(), 15);
     assert!(status.iter().all(|(_, applied)| *applied), "{status:?}");
-    api::db::migrate_down(&db, Some(14)).await.unwrap();
+    api::db::migrate_down(&db, Some(15)).await.unwrap();
     assert!(
         api::db::migration_status(&db)
             .await
@@ -72,8 +72,9 @@ async fn migrations_run_up_down_and_up_again(kind: Db) {
         &sources().await,
         "BSR Cause for Concern Policy, January 2026"
     ));
-    // Down past the workplans, risks, documents, boards, the stage-5 parts and the event relay to the citation change.
-    api::db::migrate_down(&db, Some(7)).await.unwrap();
+    // Down past the workplans, risks, documents, boards, the stage-5 parts, the event relay and
+    // the letters' request ids to the citation change.
+    api::db::migrate_down(&db, Some(8)).await.unwrap();
     assert!(cited(&sources().await, "Seed 000"));
     api::db::migrate_up(&db).await.unwrap();
     assert!(cited(
