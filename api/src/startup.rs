@@ -84,6 +84,7 @@ impl Application {
             max_message_bytes: settings.max_body_bytes,
             max_response_bytes: settings.max_response_bytes,
             stopping: stopping_seen,
+            persisted: Default::default(),
         });
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| format!("cannot listen on \"{}\" (PORTAL_BIND): {e}", settings.bind))?;

@@ -15,7 +15,10 @@ fn portal(dir: &PathBuf, args: &[&str], env: &[(&str, &str)]) -> Output {
         .env_remove("PORTAL_LOG_FORMAT")
         .env("PORTAL_DATA_DIR", dir)
         .env("PORTAL_CLOCK_INTERVAL_SECS", "0")
-        .env("PORTAL_JWT_SECRET", "a-development-secret-of-at-least-32-bytes");
+        .env(
+            "PORTAL_JWT_SECRET",
+            "a-development-secret-of-at-least-32-bytes",
+        );
     for (name, value) in env {
         command.env(name, value);
     }

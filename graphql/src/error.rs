@@ -24,6 +24,8 @@ pub enum ErrorCode {
     RequestTimeout,
     /// The answer would be larger than the server sends.
     ResponseTooLarge,
+    /// An Automatic Persisted Query's hash the server does not hold: send the query with it.
+    PersistedQueryNotFound,
 }
 
 impl ErrorCode {
@@ -38,6 +40,7 @@ impl ErrorCode {
             Self::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
             Self::RequestTimeout => "REQUEST_TIMEOUT",
             Self::ResponseTooLarge => "RESPONSE_TOO_LARGE",
+            Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
         }
     }
 }

@@ -200,3 +200,64 @@ async fn json_logs_follow_a_request_into_the_mail_it_caused() {
     });
     assert!(request_line.is_some(), "the request's own line: {lines:#?}");
 }
+
+/// Automatic Persisted Queries as Apollo Client and urql send them: the hash alone misses with
+/// PERSISTED_QUERY_NOT_FOUND, the query with its hash answers and is kept, and then the hash
+/// alone answers, by POST and by GET.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn persisted_queries_answer_by_hash_once_sent() {
+    let app = support::spawn(Db::Sqlite).await.unwrap();
+    let token = app.token(&["NATIONAL_VIEWER"]);
+    let query = "{ networks { totalCount } }";
+    // sha256sum of the query's text.
+    let hash = "38b999423f4bfdce6578b337f4f97a64346b9d8b34f51bbbd6626bd290c03844";
+    let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
+    let send = |body: Value| {
+        app.client
+            .post(format!("{}/graphql", app.address))
+            .bearer_auth(&token)
+            .header("accept", "application/graphql-response+json")
+            .json(&body)
+            .send()
+    };
+    let miss = send(json!({ "extensions": extensions })).await.unwrap();
+    assert_eq!(miss.status(), 400);
+    let miss: Value = miss.json().await.unwrap();
+    assert_eq!(
+        miss["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_FOUND",
+        "{miss}"
+    );
+    assert_eq!(miss["errors"][0]["message"], "PersistedQueryNotFound");
+    let wrong = send(json!({ "query": "{ regions { code } }", "extensions": extensions }))
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 400, "a query under another's hash");
+    let full: Value = send(json!({ "query": query, "extensions": extensions }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(full["data"]["networks"]["totalCount"], 14, "{full}");
+    let hit: Value = send(json!({ "extensions": extensions }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(hit["data"]["networks"]["totalCount"], 14, "{hit}");
+    let by_get: Value = app
+        .client
+        .get(format!(
+            "{}/graphql?extensions=%7B%22persistedQuery%22%3A%7B%22version%22%3A1%2C%22sha256Hash%22%3A%22{hash}%22%7D%7D",
+            app.address
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_get["data"]["networks"]["totalCount"], 14, "{by_get}");
+}

@@ -19,6 +19,8 @@ use graphql::auth::token::TokenVerifier;
 use graphql::error::{AppError, ErrorCode};
 use serde_json::{Map, json};
 
+use super::persisted::{PersistedQueries, Refusal};
+
 /// What the GraphQL routes need, shared by every worker.
 pub struct Edge {
     pub portal: Portal,
@@ -32,6 +34,8 @@ pub struct Edge {
     /// Turns `true` when the process is stopping: open subscriptions complete and their
     /// sockets close with 1001 (Going Away).
     pub stopping: tokio::sync::watch::Receiver<bool>,
+    /// Automatic Persisted Queries seen by this process.
+    pub persisted: PersistedQueries,
 }
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json; charset=utf-8";
@@ -157,26 +161,46 @@ struct Params {
     variables: Option<serde_json::Value>,
 }
 
-fn params(mut map: Map<String, serde_json::Value>) -> Result<Params, String> {
+/// Why a request's parameters cannot run: its error code and message.
+type ParamsRefusal = (ErrorCode, String);
+
+fn params(
+    mut map: Map<String, serde_json::Value>,
+    persisted: &PersistedQueries,
+) -> Result<Params, ParamsRefusal> {
+    let bad = |message: &str| (ErrorCode::BadUserInput, message.to_owned());
     let query = match map.remove("query") {
-        Some(serde_json::Value::String(q)) => q,
-        Some(_) => return Err("`query` must be a string.".into()),
-        None => return Err("The request has no `query`.".into()),
+        Some(serde_json::Value::String(q)) => Some(q),
+        None | Some(serde_json::Value::Null) => None,
+        Some(_) => return Err(bad("`query` must be a string.")),
     };
     let operation_name = match map.remove("operationName") {
         None | Some(serde_json::Value::Null) => None,
         Some(serde_json::Value::String(name)) => Some(name),
-        Some(_) => return Err("`operationName` must be a string or null.".into()),
+        Some(_) => return Err(bad("`operationName` must be a string or null.")),
     };
     let variables = match map.remove("variables") {
         None | Some(serde_json::Value::Null) => None,
         Some(v @ serde_json::Value::Object(_)) => Some(v),
-        Some(_) => return Err("`variables` must be an object or null.".into()),
+        Some(_) => return Err(bad("`variables` must be an object or null.")),
     };
-    match map.remove("extensions") {
-        None | Some(serde_json::Value::Null | serde_json::Value::Object(_)) => {}
-        Some(_) => return Err("`extensions` must be an object or null.".into()),
-    }
+    let extensions = match map.remove("extensions") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(e @ serde_json::Value::Object(_)) => Some(e),
+        Some(_) => return Err(bad("`extensions` must be an object or null.")),
+    };
+    let query = match persisted.resolve(query, extensions.as_ref()) {
+        Ok(Some(query)) => query,
+        Ok(None) => return Err(bad("The request has no `query`.")),
+        // The words Apollo Client and urql look for before sending the query with its hash.
+        Err(Refusal::NotFound) => {
+            return Err((
+                ErrorCode::PersistedQueryNotFound,
+                "PersistedQueryNotFound".into(),
+            ));
+        }
+        Err(Refusal::Invalid(message)) => return Err(bad(&message)),
+    };
     Ok(Params {
         query,
         operation_name,
@@ -220,9 +244,9 @@ pub async fn post(req: HttpRequest, body: web::Bytes, edge: web::Data<Edge>) -> 
         Ok(_) => return bad_request(media, "The body must be a JSON object with a `query`."),
         Err(_) => return bad_request(media, "The body is not valid JSON."),
     };
-    match params(map) {
+    match params(map, &edge.persisted) {
         Ok(p) => execute(&edge, media, viewer, p, false).await,
-        Err(message) => bad_request(media, &message),
+        Err((code, message)) => respond(media, StatusCode::BAD_REQUEST, error_body(code, &message)),
     }
 }
 
@@ -262,9 +286,9 @@ pub async fn get(req: HttpRequest, edge: web::Data<Edge>, payload: web::Payload)
         };
         map.insert(key, value);
     }
-    match params(map) {
+    match params(map, &edge.persisted) {
         Ok(p) => execute(&edge, media, viewer, p, true).await,
-        Err(message) => bad_request(media, &message),
+        Err((code, message)) => respond(media, StatusCode::BAD_REQUEST, error_body(code, &message)),
     }
 }
 

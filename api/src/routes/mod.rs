@@ -4,5 +4,6 @@ pub mod edge;
 pub mod graphiql;
 pub mod graphql;
 pub mod health;
+pub mod persisted;
 pub mod refusal;
 pub mod websocket;
