@@ -60,6 +60,20 @@ pub fn sqlite_path(url: &str) -> Option<&str> {
     (path != ":memory:" && !path.is_empty()).then_some(path)
 }
 
+/// The database of a one-off command (`token`, `tick`, `import`), as `serve` would leave it:
+/// connected, migrated, its reference data loaded. Its statements are not counted.
+pub async fn prepared(settings: &crate::settings::Settings) -> Result<DatabaseConnection, DbErr> {
+    let conn = connect(
+        &settings.database_url,
+        settings.db_pool_size,
+        Arc::new(AtomicU64::new(0)),
+    )
+    .await?;
+    migrate_up(&conn).await?;
+    migration::reference::load(&conn, chrono::Utc::now()).await?;
+    Ok(conn)
+}
+
 /// Applies pending migrations; on PostgreSQL under an advisory lock.
 pub async fn migrate_up(db: &DatabaseConnection) -> Result<(), DbErr> {
     with_migration_lock(db, Migrator::up(db, None)).await

@@ -10,9 +10,7 @@
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
 
-use chrono::Utc;
 use graphql::AppState;
 use graphql::clock::SystemClock;
 use graphql::error::AppError;
@@ -103,14 +101,7 @@ pub async fn run(
     let name = file.display().to_string();
     let lines =
         read_lines(std::fs::File::open(file).map_err(|e| format!("cannot open {name}: {e}"))?)?;
-    let conn = crate::db::connect(
-        &settings.database_url,
-        settings.db_pool_size,
-        Arc::new(AtomicU64::new(0)),
-    )
-    .await?;
-    crate::db::migrate_up(&conn).await?;
-    migration::reference::load(&conn, Utc::now()).await?;
+    let conn = crate::db::prepared(settings).await?;
     let state = AppState::new(conn, Arc::new(SystemClock), settings.mail_identity());
     let origin = format!(
         "FILE {}",

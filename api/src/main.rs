@@ -175,16 +175,9 @@ async fn run(command: Command, settings: Settings) -> Result<(), api::startup::B
                 .iter()
                 .map(|g| parse_grant(g))
                 .collect::<Result<Vec<_>, _>>()?;
-            // Codes are checked against the organisation map (migrated and loaded first, as
-            // `serve` would), so a mistyped code fails here rather than as an empty dashboard.
-            let conn = db::connect(
-                &settings.database_url,
-                settings.db_pool_size,
-                Arc::new(AtomicU64::new(0)),
-            )
-            .await?;
-            db::migrate_up(&conn).await?;
-            migration::reference::load(&conn, Utc::now()).await?;
+            // Codes are checked against the organisation map, so a mistyped code fails here
+            // rather than as an empty dashboard.
+            let conn = db::prepared(&settings).await?;
             for grant in &grants {
                 if let Some(unknown) = grant
                     .unknown_code(&conn)

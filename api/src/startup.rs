@@ -196,13 +196,7 @@ pub async fn tick_once(
     settings: &Settings,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<String, BoxError> {
-    let conn = db::connect(
-        &settings.database_url,
-        settings.db_pool_size,
-        Arc::new(AtomicU64::new(0)),
-    )
-    .await?;
-    db::migrate_up(&conn).await?;
+    let conn = db::prepared(settings).await?;
     let clock = Arc::new(graphql::clock::ManualClock::new(at));
     let state = AppState::new(conn, clock, settings.mail_identity());
     Ok(graphql::service::clock::pass(&state).await.summary()?)
