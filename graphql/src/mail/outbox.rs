@@ -169,7 +169,7 @@ impl Dispatcher {
                         .filter(mail_outbox::Column::Id.eq(letter.id))
                         .exec(&self.db)
                         .await?;
-                    tracing::warn!(letter = letter.id, request_id = letter.request_id.as_deref(), attempts, %error, retry_in_ms = wait.as_millis() as u64, "letter not sent; it will be retried");
+                    tracing::warn!(letter = letter.id, request_id = letter.request_id.as_deref(), attempts, error = %without_addresses(&error), retry_in_ms = wait.as_millis() as u64, "letter not sent; it will be retried");
                 }
             }
         }
@@ -267,8 +267,42 @@ impl Dispatcher {
     }
 }
 
+/// `error` for the log: a mail server's reply or a refused mailbox may quote an address, which
+/// is personal data; each word holding an `@` becomes `<address>` (`last_error`, for
+/// administrators, keeps the whole text).
+fn without_addresses(error: &str) -> String {
+    error
+        .split(' ')
+        .map(|word| {
+            if word.contains('@') {
+                "<address>"
+            } else {
+                word
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn unclaimed(now: chrono::DateTime<Utc>) -> Condition {
     Condition::any()
         .add(mail_outbox::Column::ClaimedUntil.is_null())
         .add(mail_outbox::Column::ClaimedUntil.lt(now))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_addresses;
+
+    #[test]
+    fn log_lines_quote_no_address() {
+        assert_eq!(
+            without_addresses("permanent error (550): 5.1.1 <ceo@trust.nhs.uk>: user unknown"),
+            "permanent error (550): 5.1.1 <address> user unknown"
+        );
+        assert_eq!(
+            without_addresses("recipient \"x@y\" is not a mailbox"),
+            "recipient <address> is not a mailbox"
+        );
+    }
 }
