@@ -5,9 +5,11 @@
 
 use std::fs;
 use std::io::Write;
+use std::sync::Arc;
 
-use graphql::auth::token::{TokenIssuer, TokenVerifier, VerifyKey};
+use graphql::auth::token::{KeySet, TokenIssuer, TokenVerifier, VerifyKey};
 
+use crate::jwks::PublishedKeys;
 use crate::settings::{Secret, Settings};
 
 /// The HS256 secret in force: configured, or kept in the data directory (created when `create`).
@@ -26,7 +28,7 @@ pub fn dev_secret(settings: &Settings, create: bool) -> Result<Option<Secret>, S
             let mut bytes = [0u8; 32];
             getrandom::fill(&mut bytes)
                 .map_err(|e| format!("no randomness for the development secret: {e}"))?;
-            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            let hex = crate::hex(&bytes);
             fs::create_dir_all(&settings.data_dir)
                 .map_err(|e| format!("cannot create {}: {e}", settings.data_dir.display()))?;
             match write_private(&path, &hex) {
@@ -66,8 +68,16 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     file.write_all(text.as_bytes())
 }
 
-/// The verifier for the configured keys.
-pub fn verifier(settings: &Settings, dev_secret: Option<&Secret>) -> Result<TokenVerifier, String> {
+/// The verifier for the configured keys, having read the identity provider's key set if one is
+/// configured.
+pub async fn verifier(
+    settings: &Settings,
+    dev_secret: Option<&Secret>,
+) -> Result<TokenVerifier, String> {
+    let published: Option<Arc<dyn KeySet>> = match &settings.jwt.jwks_url {
+        Some(url) => Some(PublishedKeys::fetch(url, settings.jwt.jwks_min_refresh).await?),
+        None => None,
+    };
     let mut keys = Vec::new();
     if let Some(pem) = &settings.jwt.public_key_pem {
         keys.push(VerifyKey::PublicPem(pem.clone()));
@@ -75,7 +85,12 @@ pub fn verifier(settings: &Settings, dev_secret: Option<&Secret>) -> Result<Toke
     if let Some(secret) = dev_secret {
         keys.push(VerifyKey::Hs256(secret.0.clone()));
     }
-    TokenVerifier::new(&settings.jwt.issuer, &settings.jwt.audience, keys)
+    TokenVerifier::new(
+        &settings.jwt.issuer,
+        &settings.jwt.audience,
+        keys,
+        published,
+    )
 }
 
 /// The development token issuer; refuses in production and when no HS256 secret exists.

@@ -9,6 +9,7 @@ use api::{db, keys};
 use chrono::{DateTime, Duration, Utc};
 use clap::{Parser, Subcommand};
 use graphql::auth::token::parse_grant;
+use graphql::auth::{Grant, GrantScope};
 use graphql::clock::SystemClock;
 use std::sync::atomic::AtomicU64;
 
@@ -171,21 +172,18 @@ async fn run(command: Command, settings: Settings) -> Result<(), api::startup::B
             grants,
             hours,
         } => {
-            let grants = grants
+            let grants_given = grants;
+            let grants = grants_given
                 .iter()
                 .map(|g| parse_grant(g))
                 .collect::<Result<Vec<_>, _>>()?;
             // Codes are checked against the organisation map, so a mistyped code fails here
             // rather than as an empty dashboard.
             let conn = db::prepared(&settings).await?;
-            for grant in &grants {
-                if let Some(unknown) = grant
-                    .unknown_code(&conn)
+            for (spec, grant) in grants_given.iter().zip(&grants) {
+                in_the_map(&conn, grant)
                     .await
-                    .map_err(|e| e.message().to_owned())?
-                {
-                    return Err(unknown.into());
-                }
+                    .map_err(|e| format!("--grant {spec}: {}", e.message()))?;
             }
             let token = keys::issuer(&settings)?.mint(
                 &sub,
@@ -215,6 +213,21 @@ async fn run(command: Command, settings: Settings) -> Result<(), api::startup::B
         Command::Schema => {}
     }
     Ok(())
+}
+
+/// Refuses a grant naming an organisation the map does not hold, with the lookup's own words.
+async fn in_the_map(
+    conn: &sea_orm::DatabaseConnection,
+    grant: &Grant,
+) -> Result<(), graphql::error::AppError> {
+    use graphql::service::{icb, network, provider, region};
+    match &grant.scope {
+        GrantScope::All => Ok(()),
+        GrantScope::Region(code) => region::referenced(conn, code).await.map(drop),
+        GrantScope::Icb(code) => icb::referenced(conn, code).await.map(drop),
+        GrantScope::Network(code) => network::referenced(conn, code).await.map(drop),
+        GrantScope::Provider(code) => provider::referenced(conn, code).await.map(drop),
+    }
 }
 
 fn host(bind: &str) -> &str {

@@ -30,6 +30,10 @@ pub struct JwtSettings {
     pub secret: Option<Secret>,
     /// RS256/ES256 public key, PEM text (production).
     pub public_key_pem: Option<String>,
+    /// The identity provider's key set (JWKS), whose keys tokens name by `kid` (production).
+    pub jwks_url: Option<String>,
+    /// The shortest time between two reads of the key set (30 s; tests shorten it).
+    pub jwks_min_refresh: Duration,
     pub issuer: String,
     pub audience: String,
 }
@@ -61,6 +65,34 @@ pub struct Settings {
     pub clock_interval: Option<Duration>,
     /// Origins browser frontends may call the API from (`scheme://host[:port]`); none by default.
     pub cors_origins: Vec<String>,
+    /// Where `GET /metrics` is served, if anywhere.
+    pub metrics: MetricsExposure,
+}
+
+/// Where `GET /metrics` is served (`PORTAL_METRICS`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MetricsExposure {
+    /// Not at all (the default).
+    Off,
+    /// Beside the API, on `PORTAL_BIND`.
+    WithApi,
+    /// On an address of its own, e.g. `127.0.0.1:9464`, off the network the API faces.
+    Own(String),
+}
+
+/// `PORTAL_METRICS`: `off` (default), `on`, or an address of its own.
+pub fn metrics_exposure(value: Option<&str>) -> Result<MetricsExposure, String> {
+    match value {
+        None | Some("off" | "false" | "0" | "no") => Ok(MetricsExposure::Off),
+        Some("on" | "true" | "1" | "yes") => Ok(MetricsExposure::WithApi),
+        Some(address) if address.parse::<std::net::SocketAddr>().is_ok() => {
+            Ok(MetricsExposure::Own(address.to_owned()))
+        }
+        Some(other) => Err(format!(
+            "PORTAL_METRICS must be off, on, or an address of its own such as 127.0.0.1:9464, \
+             not \"{other}\""
+        )),
+    }
 }
 
 pub const DEV_ISSUER: &str = "spinal-portal-dev";
@@ -118,6 +150,8 @@ impl Settings {
             jwt: JwtSettings {
                 secret: var("PORTAL_JWT_SECRET").map(|s| Secret(s.into_bytes())),
                 public_key_pem,
+                jwks_url: var("PORTAL_JWT_JWKS_URL"),
+                jwks_min_refresh: Duration::from_secs(30),
                 issuer: var("PORTAL_JWT_ISSUER").unwrap_or_else(|| {
                     if production {
                         String::new()
@@ -149,6 +183,7 @@ impl Settings {
             db_pool_size: u32::try_from(number("PORTAL_DB_POOL_SIZE", 10)?).unwrap_or(u32::MAX),
             workers: None,
             cors_origins: cors_origins(var("PORTAL_CORS_ORIGINS").as_deref().unwrap_or(""))?,
+            metrics: metrics_exposure(var("PORTAL_METRICS").as_deref())?,
         };
         settings.check()?;
         Ok(settings)
@@ -157,14 +192,15 @@ impl Settings {
     /// Refuses combinations that would be unsafe or cannot work.
     pub fn check(&self) -> Result<(), String> {
         if self.environment == Environment::Production {
-            if self.jwt.public_key_pem.is_none() {
+            if self.jwt.public_key_pem.is_none() && self.jwt.jwks_url.is_none() {
                 return Err(
-                    "production needs PORTAL_JWT_PUBLIC_KEY (an RS256 or ES256 public key in PEM)"
+                    "production needs PORTAL_JWT_JWKS_URL (the identity provider's key set) or \
+                     PORTAL_JWT_PUBLIC_KEY (an RS256 or ES256 public key in PEM)"
                         .into(),
                 );
             }
             if self.jwt.secret.is_some() {
-                return Err("PORTAL_JWT_SECRET is a development setting; production verifies with PORTAL_JWT_PUBLIC_KEY".into());
+                return Err("PORTAL_JWT_SECRET is a development setting; production verifies with PORTAL_JWT_JWKS_URL or PORTAL_JWT_PUBLIC_KEY".into());
             }
             if self.jwt.issuer.is_empty() || self.jwt.audience.is_empty() {
                 return Err("production needs PORTAL_JWT_ISSUER and PORTAL_JWT_AUDIENCE".into());
@@ -182,6 +218,13 @@ impl Settings {
             }
         } else if self.environment == Environment::Production {
             return Err("production needs PORTAL_SMTP_URL: regulator letters must go out".into());
+        }
+        if let Some(url) = &self.jwt.jwks_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            return Err(format!(
+                "PORTAL_JWT_JWKS_URL must be an https:// (or http://) URL, not \"{url}\""
+            ));
         }
         if self.db_pool_size < 2 {
             return Err("PORTAL_DB_POOL_SIZE must be at least 2".into());
@@ -245,11 +288,13 @@ Settings (environment variables; the README's table says more):
   PORTAL_PUBLIC_URL            the portal's address in letters [http://<PORTAL_BIND>]
   PORTAL_JWT_SECRET            HS256 secret, development only (at least 32 bytes)
   PORTAL_JWT_PUBLIC_KEY        RS256/ES256 public key, PEM text or file (production)
+  PORTAL_JWT_JWKS_URL          the identity provider's key set; tokens name keys by kid (production)
   PORTAL_JWT_ISSUER            required iss [spinal-portal-dev in development]
   PORTAL_JWT_AUDIENCE          required aud [spinal-portal in development]
   PORTAL_GRAPHIQL              GraphiQL for browsers [on in development]
   PORTAL_INTROSPECTION         __schema and __type [on in development]
   PORTAL_CORS_ORIGINS          browser origins allowed, comma-separated [none]
+  PORTAL_METRICS               GET /metrics: off, on (beside the API) or HOST:PORT of its own [off]
   PORTAL_REQUEST_TIMEOUT_MS    longest an operation runs [10000]
   PORTAL_MAX_BODY_BYTES        largest request body or WebSocket message [262144]
   PORTAL_MAX_RESPONSE_BYTES    largest answer [8388608]

@@ -13,8 +13,10 @@ use graphql::mail::outbox::Dispatcher;
 use graphql::{AppState, Portal};
 
 use crate::routes::graphql::{self as graphql_routes, Edge};
+use crate::routes::metrics::{self, Scrape};
+use crate::routes::persisted::PersistedQueries;
 use crate::routes::{edge, graphiql, health, refusal};
-use crate::settings::Settings;
+use crate::settings::{MetricsExposure, Settings};
 use crate::{db, demo, keys};
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -22,6 +24,8 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub struct Application {
     port: u16,
     server: Server,
+    /// `GET /metrics` on an address of its own (`PORTAL_METRICS=HOST:PORT`), and its port.
+    metrics_server: Option<(Server, u16)>,
     /// Tells the WebSocket sessions the process is stopping (`Edge::stopping`).
     stopping: tokio::sync::watch::Sender<bool>,
     state: AppState,
@@ -58,7 +62,7 @@ impl Application {
             tracing::info!("loaded the synthetic demo layer");
         }
         let dev_secret = keys::dev_secret(settings, true)?;
-        let verifier = Arc::new(keys::verifier(settings, dev_secret.as_ref())?);
+        let verifier = Arc::new(keys::verifier(settings, dev_secret.as_ref()).await?);
         // The listener's reads are its own, not a request's: on a SQLite file it gets a
         // connection of its own, uncounted (PostgreSQL's LISTEN holds its own connection
         // already; an in-memory SQLite database is one connection's, so it shares that).
@@ -69,7 +73,7 @@ impl Application {
         state.events.listen(&listener_db).await?;
         state.watch_changes();
         if let Some(mail) = &settings.mail {
-            let dispatcher = Dispatcher::new(state.db.clone(), state.writes.clone(), mail.clone())?;
+            let dispatcher = Dispatcher::new(&state, mail.clone())?;
             tokio::spawn(dispatcher.run(state.outbox.clone()));
         }
         if let Some(interval) = settings.clock_interval {
@@ -84,13 +88,22 @@ impl Application {
             max_message_bytes: settings.max_body_bytes,
             max_response_bytes: settings.max_response_bytes,
             stopping: stopping_seen,
-            persisted: Default::default(),
+            persisted: PersistedQueries::new(state.metrics.cache("persisted_queries")),
+            metrics: state.metrics.clone(),
+        });
+        let scrape = web::Data::new(Scrape {
+            state: state.clone(),
+            statements: statements.clone(),
+            pool_max: settings.db_pool_size,
         });
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| format!("cannot listen on \"{}\" (PORTAL_BIND): {e}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let body_limit = settings.max_body_bytes;
         let origins = edge::AllowedOrigins(Arc::new(settings.cors_origins.clone()));
+        let counted = state.metrics.clone();
+        let metrics_with_api = settings.metrics == MetricsExposure::WithApi;
+        let api_scrape = scrape.clone();
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(
@@ -99,10 +112,11 @@ impl Application {
                     }),
                 )
                 .wrap(from_fn({
-                    let origins = origins.clone();
-                    move |req, next| edge::edge(origins.clone(), req, next)
+                    let (origins, counted) = (origins.clone(), counted.clone());
+                    move |req, next| edge::edge(origins.clone(), counted.clone(), req, next)
                 }))
                 .app_data(edge.clone())
+                .app_data(api_scrape.clone())
                 .app_data(web::PayloadConfig::new(body_limit))
                 .route("/healthz", web::get().to(health::healthz))
                 .route("/readyz", web::get().to(health::readyz))
@@ -113,6 +127,11 @@ impl Application {
                         .route(web::get().to(graphql_routes::get))
                         .default_service(web::to(graphql_routes::method_not_allowed)),
                 )
+                .configure(|app| {
+                    if metrics_with_api {
+                        app.route("/metrics", web::get().to(metrics::metrics));
+                    }
+                })
         })
         .listen(listener)?
         // `run_until_stopped` handles SIGTERM and Ctrl-C itself, to close WebSockets first.
@@ -121,9 +140,14 @@ impl Application {
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }
+        let metrics_server = match &settings.metrics {
+            MetricsExposure::Own(address) => Some(metrics_server(address, scrape)?),
+            MetricsExposure::Off | MetricsExposure::WithApi => None,
+        };
         Ok(Application {
             port,
             server: server.run(),
+            metrics_server,
             stopping,
             state,
             statements,
@@ -132,6 +156,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of `GET /metrics` when it has an address of its own.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_server.as_ref().map(|(_, port)| *port)
     }
 
     pub fn state(&self) -> &AppState {
@@ -148,15 +177,40 @@ impl Application {
     /// flight finished (for up to `SHUTDOWN_TIMEOUT`).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let handle = self.server.handle();
+        let metrics = self.metrics_server.map(|(server, _)| {
+            let handle = server.handle();
+            tokio::spawn(server);
+            handle
+        });
         let stopping = self.stopping;
         tokio::spawn(async move {
             stop_signal().await;
             tracing::info!("stopping: closing subscriptions, finishing requests in flight");
             stopping.send_replace(true);
+            if let Some(metrics) = metrics {
+                metrics.stop(false).await;
+            }
             handle.stop(true).await;
         });
         self.server.await
     }
+}
+
+/// `GET /metrics` alone on `address`, with one worker; its port.
+fn metrics_server(address: &str, scrape: web::Data<Scrape>) -> Result<(Server, u16), BoxError> {
+    let listener = TcpListener::bind(address)
+        .map_err(|e| format!("cannot listen on \"{address}\" (PORTAL_METRICS): {e}"))?;
+    let port = listener.local_addr()?.port();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(scrape.clone())
+            .route("/metrics", web::get().to(metrics::metrics))
+    })
+    .listen(listener)?
+    .workers(1)
+    .disable_signals()
+    .run();
+    Ok((server, port))
 }
 
 /// How long requests in flight may take to finish once the process is told to stop.
@@ -185,7 +239,10 @@ async fn stop_signal() {
 /// get a version conflict), each deliverable, escalation and document is announced once.
 async fn run_clock(state: AppState, interval: std::time::Duration) {
     loop {
-        graphql::service::clock::pass(&state).await.log();
+        let pass = graphql::service::clock::pass(&state).await;
+        pass.log();
+        pass.count(&state.metrics);
+        state.metrics.clock_finished(chrono::Utc::now());
         tokio::time::sleep(interval).await;
     }
 }

@@ -68,7 +68,8 @@ fn the_cli_explains_itself_and_names_what_to_fix() {
     let mistyped = token("NETWORK_MANAGER:WESSX", "1");
     assert!(!mistyped.status.success());
     assert!(
-        text(&mistyped).contains("no network \"WESSX\""),
+        text(&mistyped)
+            .contains("--grant NETWORK_MANAGER:WESSX: No network has the code \"WESSX\""),
         "{}",
         text(&mistyped)
     );

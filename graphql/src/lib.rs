@@ -12,6 +12,7 @@ pub mod input;
 pub mod limits;
 pub mod loader;
 pub mod mail;
+pub mod metrics;
 pub mod mutation;
 pub mod object;
 pub mod org_map;

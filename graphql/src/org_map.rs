@@ -103,8 +103,10 @@ const MAP_TTL: std::time::Duration = std::time::Duration::from_secs(30);
 /// (`UnitOfWork::commit`), when any instance's change event arrives, and after `MAP_TTL`. A map read
 /// while a change was being dropped is not kept: each drop moves a generation counter on, as in
 /// `series::SeriesCache`.
-#[derive(Default)]
-pub struct MapCache(std::sync::Mutex<CachedMap>);
+pub struct MapCache {
+    cached: std::sync::Mutex<CachedMap>,
+    lookups: crate::metrics::CacheCounters,
+}
 
 #[derive(Default)]
 struct CachedMap {
@@ -113,26 +115,36 @@ struct CachedMap {
 }
 
 impl MapCache {
+    /// `lookups` counts its hits and misses.
+    pub fn new(lookups: crate::metrics::CacheCounters) -> Self {
+        MapCache {
+            cached: Default::default(),
+            lookups,
+        }
+    }
+
     /// The map in force on `date`: from the cache when it holds that date, else read.
     pub async fn on(
         &self,
         db: &DatabaseConnection,
         date: NaiveDate,
     ) -> AppResult<Arc<OrgSnapshot>> {
-        let generation = match self.0.lock() {
+        let generation = match self.cached.lock() {
             Ok(cached) => {
                 if let Some((read_at, map)) = &cached.map
                     && map.date == date
                     && read_at.elapsed() < MAP_TTL
                 {
+                    self.lookups.hit();
                     return Ok(map.clone());
                 }
                 cached.generation
             }
             Err(_) => u64::MAX,
         };
+        self.lookups.miss();
         let map = Arc::new(OrgSnapshot::load(db, date).await?);
-        if let Ok(mut cached) = self.0.lock()
+        if let Ok(mut cached) = self.cached.lock()
             && cached.generation == generation
         {
             cached.map = Some((std::time::Instant::now(), map.clone()));
@@ -141,7 +153,7 @@ impl MapCache {
     }
 
     pub fn invalidate(&self) {
-        if let Ok(mut cached) = self.0.lock() {
+        if let Ok(mut cached) = self.cached.lock() {
             cached.generation += 1;
             cached.map = None;
         }

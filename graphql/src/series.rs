@@ -14,6 +14,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::metrics::CacheCounters;
+
 const TTL: Duration = Duration::from_secs(30);
 
 /// How long the request reloading an expired entry may take before another one tries.
@@ -37,12 +39,7 @@ pub type Totals = Arc<Vec<SeriesRow>>;
 pub struct SeriesCache {
     ttl: Duration,
     entries: Mutex<Entries>,
-}
-
-impl Default for SeriesCache {
-    fn default() -> Self {
-        SeriesCache::with_ttl(TTL)
-    }
+    lookups: CacheCounters,
 }
 
 #[derive(Default)]
@@ -59,10 +56,16 @@ struct Entry {
 }
 
 impl SeriesCache {
-    fn with_ttl(ttl: Duration) -> Self {
+    /// `lookups` counts its hits and misses.
+    pub fn new(lookups: CacheCounters) -> Self {
+        SeriesCache::with_ttl(TTL, lookups)
+    }
+
+    fn with_ttl(ttl: Duration, lookups: CacheCounters) -> Self {
         SeriesCache {
             ttl,
             entries: Mutex::default(),
+            lookups,
         }
     }
 
@@ -76,6 +79,15 @@ impl SeriesCache {
 
     /// The organisation's rows, or `None` when the caller is to read them (and `keep` them).
     pub fn get(&self, organisation: &str) -> Option<Totals> {
+        let rows = self.lookup(organisation);
+        match rows {
+            Some(_) => self.lookups.hit(),
+            None => self.lookups.miss(),
+        }
+        rows
+    }
+
+    fn lookup(&self, organisation: &str) -> Option<Totals> {
         let mut entries = self.entries.lock().ok()?;
         let entry = entries.by_organisation.get_mut(organisation)?;
         if entry.read_at.elapsed() < self.ttl {
@@ -135,7 +147,7 @@ mod tests {
 
     #[test]
     fn an_expired_entry_is_read_again_by_one_caller_while_the_others_get_the_old_rows() {
-        let cache = SeriesCache::with_ttl(Duration::ZERO);
+        let cache = SeriesCache::with_ttl(Duration::ZERO, CacheCounters::default());
         assert!(cache.get("RHM").is_none(), "nothing kept yet");
         cache.keep("RHM", rows(1), cache.generation());
         assert!(
@@ -153,7 +165,7 @@ mod tests {
 
     #[test]
     fn a_published_batch_is_never_served_from_old_rows() {
-        let cache = SeriesCache::with_ttl(Duration::from_secs(60));
+        let cache = SeriesCache::with_ttl(Duration::from_secs(60), CacheCounters::default());
         let before = cache.generation();
         cache.keep("RHM", rows(1), before);
         assert!(cache.get("RHM").is_some());

@@ -8,6 +8,7 @@ use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 use crate::clock::Clock;
 use crate::error::AppResult;
 use crate::events::{Event, EventBus};
+use crate::metrics::Metrics;
 use crate::org_map::{MapCache, OrgSnapshot};
 use crate::series::SeriesCache;
 
@@ -25,10 +26,13 @@ pub struct AppState {
     pub org_map: Arc<MapCache>,
     /// Dashboards' series, shared by requests until a batch changes them.
     pub series: Arc<SeriesCache>,
+    /// What `GET /metrics` reports.
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
     pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>, mail: MailIdentity) -> Self {
+        let metrics = Arc::new(Metrics::new());
         AppState {
             events: EventBus::new(db.get_database_backend()),
             db,
@@ -36,8 +40,9 @@ impl AppState {
             mail,
             writes: WriteLock::default(),
             outbox: Arc::new(Notify::new()),
-            org_map: Arc::new(MapCache::default()),
-            series: Arc::new(SeriesCache::default()),
+            org_map: Arc::new(MapCache::new(metrics.cache("organisation_map"))),
+            series: Arc::new(SeriesCache::new(metrics.cache("series"))),
+            metrics,
         }
     }
 

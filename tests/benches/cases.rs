@@ -128,8 +128,7 @@ async fn main() {
     // 2. Outbox delivery to a local SMTP listener.
     let sink = SmtpSink::start().await;
     let dispatcher = Dispatcher::new(
-        app.state.db.clone(),
-        app.state.writes.clone(),
+        &app.state,
         MailSettings {
             smtp_url: sink.url(),
             from: "spinal-portal@portal.test".into(),

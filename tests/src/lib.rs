@@ -245,6 +245,12 @@ async fn template() -> &'static str {
         .await
 }
 
+/// An HTTP client for the tests (reqwest needs the process's crypto provider first).
+pub fn http_client() -> reqwest::Client {
+    api::install_crypto_provider();
+    reqwest::Client::new()
+}
+
 /// Settings for a test server: random port, the test secret, one worker.
 pub fn settings(database_url: &str) -> Settings {
     Settings {
@@ -255,6 +261,8 @@ pub fn settings(database_url: &str) -> Settings {
         jwt: JwtSettings {
             secret: Some(Secret(SECRET.to_vec())),
             public_key_pem: None,
+            jwks_url: None,
+            jwks_min_refresh: Duration::from_secs(30),
             issuer: ISSUER.into(),
             audience: AUDIENCE.into(),
         },
@@ -270,6 +278,7 @@ pub fn settings(database_url: &str) -> Settings {
         mail_from: "spinal-portal@portal.test".into(),
         clock_interval: None,
         cors_origins: vec!["https://dashboard.portal.test".into()],
+        metrics: api::settings::MetricsExposure::Off,
     }
 }
 
@@ -290,6 +299,8 @@ pub fn production_mail() -> graphql::mail::outbox::MailSettings {
 
 pub struct TestApp {
     pub address: String,
+    /// `http://127.0.0.1:<port>` of `GET /metrics` when it has an address of its own.
+    pub metrics_address: Option<String>,
     /// The server's clock: tests move it to walk a case through its deadlines.
     pub clock: Arc<ManualClock>,
     pub client: reqwest::Client,
@@ -344,13 +355,17 @@ async fn start(settings: Settings) -> TestApp {
         .await
         .expect("the portal starts");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics_address = app
+        .metrics_port()
+        .map(|port| format!("http://127.0.0.1:{port}"));
     let state = app.state().clone();
     let statements = app.statement_counter();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
+        metrics_address,
         clock,
-        client: reqwest::Client::new(),
+        client: http_client(),
         state,
         statements,
         database_url: settings.database_url.clone(),

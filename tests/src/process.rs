@@ -100,7 +100,7 @@ impl PortalProcess {
             child,
             logs,
             address: format!("http://127.0.0.1:{port}"),
-            client: reqwest::Client::new(),
+            client: crate::http_client(),
             issuer: TokenIssuer::hs256(SECRET, ISSUER, AUDIENCE),
         }
     }

@@ -1110,12 +1110,7 @@ on_both_databases!(mail_waits_for_the_smtp_server_and_arrives_once);
 async fn mail_waits_for_the_smtp_server_and_arrives_once(app: TestApp) {
     let sink = SmtpSink::start().await;
     sink.down().await;
-    let dispatcher = Dispatcher::new(
-        app.state.db.clone(),
-        app.state.writes.clone(),
-        mail_settings(&sink),
-    )
-    .unwrap();
+    let dispatcher = Dispatcher::new(&app.state, mail_settings(&sink)).unwrap();
     let running = tokio::spawn(dispatcher.run(app.state.outbox.clone()));
     let people = People::new(&app);
     let case = open(&app, &people, ENGLISH, 4).await;
@@ -1181,12 +1176,7 @@ async fn a_dispatcher_killed_mid_batch_sends_no_duplicate(app: TestApp) {
     }
     sink.hold(true);
     let wake = Arc::new(tokio::sync::Notify::new());
-    let first = Dispatcher::new(
-        app.state.db.clone(),
-        app.state.writes.clone(),
-        mail_settings(&sink),
-    )
-    .unwrap();
+    let first = Dispatcher::new(&app.state, mail_settings(&sink)).unwrap();
     let running = tokio::spawn(first.run(wake.clone()));
     tokio::time::timeout(Duration::from_secs(10), async {
         while sink.held() == 0 {
@@ -1208,12 +1198,7 @@ async fn a_dispatcher_killed_mid_batch_sends_no_duplicate(app: TestApp) {
     sink.hold(false);
     assert!(sink.received().is_empty());
     // Restarted: it waits out the dead dispatcher's lease, then sends each letter once.
-    let second = Dispatcher::new(
-        app.state.db.clone(),
-        app.state.writes.clone(),
-        mail_settings(&sink),
-    )
-    .unwrap();
+    let second = Dispatcher::new(&app.state, mail_settings(&sink)).unwrap();
     let running = tokio::spawn(second.run(wake));
     let written = {
         use sea_orm::{EntityTrait, PaginatorTrait};

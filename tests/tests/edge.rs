@@ -111,7 +111,7 @@ async fn json_logs_follow_a_request_into_the_mail_it_caused() {
     )
     .await;
     let token = server.token(&["REGISTRY_ANALYST"]);
-    let client = reqwest::Client::new();
+    let client = support::http_client();
     let call = |request_id: &'static str, query: &'static str, input: Value| {
         client
             .post(format!("{}/graphql", server.address))

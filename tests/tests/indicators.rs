@@ -456,17 +456,7 @@ async fn readers_see_only_their_scope_and_others_under_small_number_control(app:
         .filter(|r| r.0 == "WESSEX")
         .map(|r| r.1.clone())
         .collect();
-    let qrl_networks: BTreeSet<String> = app
-        .admin(
-            r#"{ networks(icb: "QRL") { edges { node { code } } } }"#,
-            json!({}),
-        )
-        .await["networks"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["code"].as_str().unwrap().to_owned())
-        .collect();
+    let qrl_networks = networks_serving(&app, "QRL").await;
     let qrl_providers: BTreeSet<String> = seeded
         .iter()
         .filter(|r| qrl_networks.contains(&r.0))
@@ -1020,22 +1010,26 @@ fn window_figures(body: &Value) -> (f64, f64) {
     )
 }
 
+/// The networks whose footprint includes `icb` today.
+async fn networks_serving(app: &TestApp, icb: &str) -> BTreeSet<String> {
+    app.admin(
+        "query($icb: String!) { networks(icb: $icb) { edges { node { code } } } }",
+        json!({ "icb": icb }),
+    )
+    .await["networks"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 /// *Clinical audits and registries: a best practice guide* §4.4: an ICB's figures through the
 /// providers serving it and through its residents wherever treated. A provider of a network
 /// serving QRL treats residents of QRL and of another ICB; a provider of a network that does not
 /// serve QRL treats residents of QRL too.
 async fn icb_figures_through_both_lenses(app: TestApp) {
-    let serving: BTreeSet<String> = app
-        .admin(
-            r#"{ networks(icb: "QRL") { edges { node { code } } } }"#,
-            json!({}),
-        )
-        .await["networks"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["code"].as_str().unwrap().to_owned())
-        .collect();
+    let serving = networks_serving(&app, "QRL").await;
     let all = members(&app, None).await;
     let (near_network, near) = all
         .iter()

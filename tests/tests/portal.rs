@@ -17,6 +17,8 @@ mod graphiql;
 mod hardening;
 mod http_audit;
 mod indicators;
+mod jwks;
+mod metrics;
 mod migrations;
 mod organisation;
 mod policy;

@@ -61,7 +61,7 @@ pub async fn send(socket: &mut Socket, value: Value) {
 }
 
 /// A socket subscribed to `organisationChanged`, as an integration scoped to an ICB.
-async fn subscribe(app: &TestApp) -> Socket {
+pub async fn subscribe(app: &TestApp) -> Socket {
     let mut socket = open(app).await;
     let token = app.token(&["INTEGRATION:icb=QRL"]);
     send(&mut socket, json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } })).await;

@@ -1,5 +1,5 @@
-//! What every HTTP exchange gets at the edge, before the routes: a request id and, for browser
-//! frontends on another origin, CORS.
+//! What every HTTP exchange gets at the edge, before the routes: a request id, for browser
+//! frontends on another origin CORS, and its count and time in the metrics (by route pattern).
 //!
 //! - **Request id**: the client's `X-Request-Id` when it is a plain token (letters, digits, `-`,
 //!   `_`, `.`; at most 64), else a new one; echoed in the response header, carried by the
@@ -20,6 +20,7 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpResponse};
+use graphql::metrics::Metrics;
 use tracing::Instrument;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -55,7 +56,7 @@ fn request_id(req: &ServiceRequest) -> String {
                 static NEXT: AtomicU64 = AtomicU64::new(0);
                 bytes[..8].copy_from_slice(&NEXT.fetch_add(1, Ordering::Relaxed).to_le_bytes());
             }
-            bytes.iter().map(|b| format!("{b:02x}")).collect()
+            crate::hex(&bytes)
         }
     }
 }
@@ -64,6 +65,7 @@ fn request_id(req: &ServiceRequest) -> String {
 /// never a header's or body's contents).
 pub async fn edge(
     origins: AllowedOrigins,
+    metrics: Arc<Metrics>,
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
@@ -117,8 +119,15 @@ pub async fn edge(
         );
         headers.append(header::VARY, HeaderValue::from_static("Origin"));
     }
+    let (status, took) = (response.status().as_u16(), started.elapsed());
+    metrics.http_request(
+        response.request().match_pattern().as_deref(),
+        method.as_str(),
+        status,
+        took,
+    );
     span.in_scope(|| {
-        tracing::info!(%method, %path, status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
+        tracing::info!(%method, %path, status, ms = took.as_millis() as u64, "request");
     });
     Ok(response)
 }

@@ -17,6 +17,7 @@ use graphql::Portal;
 use graphql::auth::Viewer;
 use graphql::auth::token::TokenVerifier;
 use graphql::error::{AppError, ErrorCode};
+use graphql::metrics::{Metrics, Outcome};
 use serde_json::{Map, json};
 
 use super::persisted::{PersistedQueries, Refusal};
@@ -36,6 +37,8 @@ pub struct Edge {
     pub stopping: tokio::sync::watch::Receiver<bool>,
     /// Automatic Persisted Queries seen by this process.
     pub persisted: PersistedQueries,
+    /// Where operations and WebSocket subscriptions are counted.
+    pub metrics: Arc<Metrics>,
 }
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json; charset=utf-8";
@@ -120,7 +123,10 @@ fn not_acceptable() -> HttpResponse {
 }
 
 /// The caller named by the `Authorization: Bearer` header.
-pub(super) fn authenticate(edge: &Edge, authorization: Option<&str>) -> Result<Viewer, AppError> {
+pub(super) async fn authenticate(
+    edge: &Edge,
+    authorization: Option<&str>,
+) -> Result<Viewer, AppError> {
     let header =
         authorization.ok_or_else(|| AppError::unauthenticated("A bearer token is required."))?;
     let token = header
@@ -131,19 +137,20 @@ pub(super) fn authenticate(edge: &Edge, authorization: Option<&str>) -> Result<V
         .ok_or_else(|| {
             AppError::unauthenticated("Send the token as `Authorization: Bearer <token>`.")
         })?;
-    edge.verifier.verify(token)
+    edge.verifier.verify(token).await
 }
 
 /// The response media type and the authenticated caller, or the response refusing the request
 /// (406 when nothing acceptable is offered, 401 without a valid token).
-fn caller(req: &HttpRequest, edge: &Edge) -> Result<(MediaType, Viewer), Box<HttpResponse>> {
+async fn caller(req: &HttpRequest, edge: &Edge) -> Result<(MediaType, Viewer), Box<HttpResponse>> {
     let media = negotiate(req).ok_or_else(|| Box::new(not_acceptable()))?;
     let authorization = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let viewer =
-        authenticate(edge, authorization).map_err(|e| Box::new(unauthenticated(media, &e)))?;
+    let viewer = authenticate(edge, authorization)
+        .await
+        .map_err(|e| Box::new(unauthenticated(media, &e)))?;
     Ok((media, viewer))
 }
 
@@ -209,7 +216,7 @@ fn params(
 }
 
 pub async fn post(req: HttpRequest, body: web::Bytes, edge: web::Data<Edge>) -> HttpResponse {
-    let (media, viewer) = match caller(&req, &edge) {
+    let (media, viewer) = match caller(&req, &edge).await {
         Ok(caller) => caller,
         Err(response) => return *response,
     };
@@ -271,7 +278,7 @@ pub async fn get(req: HttpRequest, edge: web::Data<Edge>, payload: web::Payload)
             HttpResponse::NotFound().finish()
         };
     }
-    let (media, viewer) = match caller(&req, &edge) {
+    let (media, viewer) = match caller(&req, &edge).await {
         Ok(caller) => caller,
         Err(response) => return *response,
     };
@@ -299,6 +306,7 @@ fn is_websocket(req: &HttpRequest) -> bool {
         .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
 }
 
+/// Runs one operation and counts it in the metrics by name, kind and outcome.
 async fn execute(
     edge: &Edge,
     media: MediaType,
@@ -306,6 +314,29 @@ async fn execute(
     params: Params,
     over_get: bool,
 ) -> HttpResponse {
+    let name = params.operation_name.clone();
+    let (response, kind, outcome) = run(edge, media, viewer, params, over_get).await;
+    edge.metrics.operation(name.as_deref(), kind, outcome);
+    response
+}
+
+fn kind_of(operation: Option<OperationType>) -> &'static str {
+    match operation {
+        Some(OperationType::Query) => "query",
+        Some(OperationType::Mutation) => "mutation",
+        Some(OperationType::Subscription) => "subscription",
+        None => "unknown",
+    }
+}
+
+async fn run(
+    edge: &Edge,
+    media: MediaType,
+    viewer: Viewer,
+    params: Params,
+    over_get: bool,
+) -> (HttpResponse, &'static str, Outcome) {
+    let refused = |response| (response, "unknown", Outcome::RequestError);
     let mut request = async_graphql::Request::new(params.query);
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
@@ -315,14 +346,21 @@ async fn execute(
     }
     let mut admitted = match edge.portal.admit(request) {
         Ok(admitted) => admitted,
-        Err(error) => return request_error(media, vec![error], ErrorCode::BadUserInput),
+        Err(error) => return refused(request_error(media, vec![error], ErrorCode::BadUserInput)),
     };
     let operation = match admitted.operation_type() {
         Ok(operation) => operation,
-        Err(error) => return request_error(media, vec![error], ErrorCode::GraphqlParseFailed),
+        Err(error) => {
+            return refused(request_error(
+                media,
+                vec![error],
+                ErrorCode::GraphqlParseFailed,
+            ));
+        }
     };
+    let kind = kind_of(operation);
     if over_get && operation.is_some_and(|ty| ty != OperationType::Query) {
-        return HttpResponse::MethodNotAllowed()
+        let response = HttpResponse::MethodNotAllowed()
             .insert_header((header::ALLOW, "POST"))
             .insert_header((header::CONTENT_TYPE, media.content_type()))
             .body(
@@ -332,10 +370,11 @@ async fn execute(
                 )
                 .to_string(),
             );
+        return (response, kind, Outcome::RequestError);
     }
     let execution = edge.portal.execute_as(viewer, admitted);
     let Ok(response) = tokio::time::timeout(edge.request_timeout, execution).await else {
-        return respond(
+        let response = respond(
             media,
             StatusCode::SERVICE_UNAVAILABLE,
             error_body(
@@ -343,13 +382,20 @@ async fn execute(
                 "The operation took too long; ask for less and try again.",
             ),
         );
+        return (response, kind, Outcome::Timeout);
     };
     let is_request_error = response.data == Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
     if is_request_error {
-        return request_error(media, response.errors, ErrorCode::BadUserInput);
+        let response = request_error(media, response.errors, ErrorCode::BadUserInput);
+        return (response, kind, Outcome::RequestError);
     }
+    let outcome = if response.errors.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::FieldErrors
+    };
     // Serialised directly (not through serde_json::Value) to keep the selection order, into a
     // buffer that refuses to grow past the limit.
     let mut body = Capped {
@@ -357,9 +403,13 @@ async fn execute(
         limit: edge.max_response_bytes,
     };
     match serde_json::to_writer(&mut body, &response) {
-        Ok(()) => HttpResponse::Ok()
-            .insert_header((header::CONTENT_TYPE, media.content_type()))
-            .body(body.bytes),
+        Ok(()) => (
+            HttpResponse::Ok()
+                .insert_header((header::CONTENT_TYPE, media.content_type()))
+                .body(body.bytes),
+            kind,
+            outcome,
+        ),
         Err(e) if e.is_io() => {
             tracing::warn!(
                 limit = edge.max_response_bytes,
@@ -373,18 +423,23 @@ async fn execute(
                 ),
             );
             refusal["data"] = serde_json::Value::Null;
-            respond(media, StatusCode::OK, refusal)
+            (
+                respond(media, StatusCode::OK, refusal),
+                kind,
+                Outcome::TooLarge,
+            )
         }
         Err(e) => {
             tracing::error!(error = %e, "cannot serialise a response");
-            respond(
+            let response = respond(
                 media,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 error_body(
                     ErrorCode::InternalServerError,
                     graphql::error::INTERNAL_MESSAGE,
                 ),
-            )
+            );
+            (response, kind, Outcome::InternalError)
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod edge;
 pub mod graphiql;
 pub mod graphql;
 pub mod health;
+pub mod metrics;
 pub mod persisted;
 pub mod refusal;
 pub mod websocket;

@@ -5,8 +5,9 @@
 //! cache only saves bandwidth. It is bounded in bytes, oldest first out.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
+use graphql::metrics::CacheCounters;
 use sha2::{Digest, Sha256};
 
 /// What the queries held may take in all.
@@ -16,11 +17,13 @@ const CAPACITY_BYTES: usize = 8 * 1024 * 1024;
 #[derive(Default)]
 pub struct PersistedQueries {
     held: Mutex<Held>,
+    /// Counts the hashes sent alone: found or not.
+    lookups: CacheCounters,
 }
 
 #[derive(Default)]
 struct Held {
-    queries: HashMap<String, Arc<str>>,
+    queries: HashMap<String, String>,
     order: VecDeque<String>,
     bytes: usize,
 }
@@ -35,6 +38,13 @@ pub enum Refusal {
 }
 
 impl PersistedQueries {
+    pub fn new(lookups: CacheCounters) -> Self {
+        PersistedQueries {
+            held: Mutex::default(),
+            lookups,
+        }
+    }
+
     /// The query to run: `query` as sent (kept under its hash when one came with it), or the
     /// one held under the hash sent alone. `None`: neither query nor hash.
     pub fn resolve(
@@ -60,30 +70,31 @@ impl PersistedQueries {
                 )
             })?
             .to_ascii_lowercase();
-        let mut held = self
-            .held
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
         match query {
             Some(query) => {
-                let actual: String = Sha256::digest(query.as_bytes())
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect();
-                if actual != hash {
+                if crate::hex(&Sha256::digest(query.as_bytes())) != hash {
                     return Err(Refusal::Invalid(
                         "The query's SHA-256 is not `extensions.persistedQuery.sha256Hash`.".into(),
                     ));
                 }
-                held.keep(hash, &query);
+                self.held().keep(hash, &query);
                 Ok(Some(query))
             }
-            None => held
-                .queries
-                .get(&hash)
-                .map(|q| Some(q.to_string()))
-                .ok_or(Refusal::NotFound),
+            None => {
+                let held = self.held().queries.get(&hash).cloned();
+                match held {
+                    Some(_) => self.lookups.hit(),
+                    None => self.lookups.miss(),
+                }
+                held.map(Some).ok_or(Refusal::NotFound)
+            }
         }
+    }
+
+    fn held(&self) -> std::sync::MutexGuard<'_, Held> {
+        self.held
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -102,7 +113,7 @@ impl Held {
         }
         self.bytes += query.len();
         self.order.push_back(hash.clone());
-        self.queries.insert(hash, query.into());
+        self.queries.insert(hash, query.to_owned());
     }
 }
 
@@ -119,10 +130,7 @@ mod tests {
     fn a_hash_alone_misses_then_answers_once_the_query_came_with_it() {
         let cache = PersistedQueries::default();
         let query = "{ networks { totalCount } }";
-        let hash: String = Sha256::digest(query)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let hash = crate::hex(&Sha256::digest(query));
         assert_eq!(
             cache.resolve(None, Some(&ext(&hash))),
             Err(Refusal::NotFound)

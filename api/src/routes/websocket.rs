@@ -16,6 +16,7 @@ use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReaso
 use async_graphql::http::{WebSocket, WebSocketProtocols, WsMessage};
 use futures_util::StreamExt;
 use graphql::error::ErrorCode;
+use graphql::metrics::Metrics;
 use serde_json::json;
 
 use super::graphql::{Edge, authenticate};
@@ -98,17 +99,19 @@ async fn serve(
                         .and_then(|v| v.as_str())
                         .map(|t| format!("Bearer {t}"))
                 });
-            let viewer = authenticate(&init_edge, header.as_deref()).map_err(|refusal| {
-                init_refused.store(true, Ordering::Relaxed);
-                async_graphql::Error::from(refusal)
-            })?;
+            let viewer = authenticate(&init_edge, header.as_deref())
+                .await
+                .map_err(|refusal| {
+                    init_refused.store(true, Ordering::Relaxed);
+                    async_graphql::Error::from(refusal)
+                })?;
             Ok(init_edge.portal.connection_data(viewer))
         },
     );
     let mut graphql = std::pin::pin!(graphql);
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     let mut last_heard = Instant::now();
-    let mut open = OpenSubscriptions::default();
+    let mut open = OpenSubscriptions::new(edge.metrics.clone());
     let mut stopping = edge.stopping.clone();
     let reason = loop {
         tokio::select! {
@@ -158,7 +161,7 @@ async fn serve(
                 None => break None,
             },
             Ok(_) = stopping.wait_for(|stopping| *stopping) => {
-                for id in open.ids.drain() {
+                for id in open.drain() {
                     let complete = json!({ "id": id, "type": "complete" }).to_string();
                     if session.text(complete).await.is_err() {
                         return;
@@ -183,10 +186,11 @@ async fn serve(
 }
 
 /// The ids of the subscriptions running on one socket, followed from the messages both ways, so
-/// a stopping server can complete each one.
-#[derive(Default)]
+/// a stopping server can complete each one. The socket and its subscriptions are counted in the
+/// metrics while it is open.
 struct OpenSubscriptions {
     ids: HashSet<String>,
+    metrics: Arc<Metrics>,
 }
 
 #[derive(serde::Deserialize)]
@@ -197,18 +201,40 @@ struct Frame {
 }
 
 impl OpenSubscriptions {
+    fn new(metrics: Arc<Metrics>) -> Self {
+        metrics.websocket(1);
+        OpenSubscriptions {
+            ids: HashSet::new(),
+            metrics,
+        }
+    }
+
+    fn begin(&mut self, id: String) {
+        if self.ids.insert(id) {
+            self.metrics.subscriptions(1);
+        }
+    }
+
+    fn end(&mut self, id: &str) {
+        if self.ids.remove(id) {
+            self.metrics.subscriptions(-1);
+        }
+    }
+
+    /// Every id still open, ended.
+    fn drain(&mut self) -> Vec<String> {
+        self.metrics.subscriptions(-(self.ids.len() as i64));
+        self.ids.drain().collect()
+    }
+
     /// A client's message: `subscribe` opens an id, `complete` ends it.
     fn heard(&mut self, message: &[u8]) {
         let Ok(Frame { kind, id: Some(id) }) = serde_json::from_slice(message) else {
             return;
         };
         match kind.as_str() {
-            "subscribe" | "start" => {
-                self.ids.insert(id);
-            }
-            "complete" | "stop" => {
-                self.ids.remove(&id);
-            }
+            "subscribe" | "start" => self.begin(id),
+            "complete" | "stop" => self.end(&id),
             _ => {}
         }
     }
@@ -222,7 +248,14 @@ impl OpenSubscriptions {
             return;
         }
         if let Ok(Frame { id: Some(id), .. }) = serde_json::from_str(message) {
-            self.ids.remove(&id);
+            self.end(&id);
         }
+    }
+}
+
+impl Drop for OpenSubscriptions {
+    fn drop(&mut self) {
+        self.drain();
+        self.metrics.websocket(-1);
     }
 }

@@ -161,59 +161,6 @@ impl Grant {
     }
 }
 
-impl Grant {
-    /// Why this grant names no organisation in `db`'s map (an ODS or network code mistyped),
-    /// or `None` when it does (or names none). A token is not refused for it at verification,
-    /// since an identity provider may grant ahead of the map; `portal token` refuses it.
-    pub async fn unknown_code(
-        &self,
-        db: &impl sea_orm::ConnectionTrait,
-    ) -> AppResult<Option<String>> {
-        use sea_orm::EntityTrait;
-        let (known, kind, code) = match &self.scope {
-            GrantScope::All => return Ok(None),
-            GrantScope::Region(code) => (
-                entities::region::Entity::find_by_id(code.clone())
-                    .one(db)
-                    .await?
-                    .is_some(),
-                "region",
-                code,
-            ),
-            GrantScope::Icb(code) => (
-                entities::icb::Entity::find_by_id(code.clone())
-                    .one(db)
-                    .await?
-                    .is_some(),
-                "ICB",
-                code,
-            ),
-            GrantScope::Network(code) => (
-                entities::network::Entity::find_by_id(code.clone())
-                    .one(db)
-                    .await?
-                    .is_some(),
-                "network",
-                code,
-            ),
-            GrantScope::Provider(code) => (
-                entities::provider::Entity::find_by_id(code.clone())
-                    .one(db)
-                    .await?
-                    .is_some(),
-                "provider",
-                code,
-            ),
-        };
-        Ok((!known).then(|| {
-            format!(
-                "the {} grant names no {kind} \"{code}\" in the organisation map",
-                self.role.as_str()
-            )
-        }))
-    }
-}
-
 /// The authenticated caller, from a verified token.
 #[derive(Debug, Clone)]
 pub struct Viewer {

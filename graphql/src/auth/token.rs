@@ -3,6 +3,12 @@
 //! Each key is pinned to one algorithm: the header's `alg` only selects among configured keys and
 //! must equal that key's algorithm. `exp`, `iss`, `aud` and `sub` are required, `nbf` is checked,
 //! and the leeway is small. A token that fails any check is rejected, never treated as anonymous.
+//!
+//! Keys come from configuration (an HS256 secret in development, a PEM public key) and, in
+//! production, from the identity provider's published set (`KeySet`, a JWKS), where the header's
+//! `kid` names the key and the key's own type fixes the algorithm.
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, errors::ErrorKind};
@@ -90,14 +96,31 @@ pub enum VerifyKey {
     PublicPem(String),
 }
 
+/// A verification key and the one algorithm it accepts.
+pub type PinnedKey = (Algorithm, DecodingKey);
+
+/// Keys an identity provider publishes, each named by a `kid`.
+#[async_trait::async_trait]
+pub trait KeySet: Send + Sync {
+    /// The key named `kid`; `None` when the set does not hold it (after at most one refresh).
+    async fn key(&self, kid: &str) -> Option<PinnedKey>;
+}
+
 pub struct TokenVerifier {
-    keys: Vec<(Algorithm, DecodingKey)>,
+    keys: Vec<PinnedKey>,
+    published: Option<Arc<dyn KeySet>>,
     issuer: String,
     audience: String,
 }
 
 impl TokenVerifier {
-    pub fn new(issuer: &str, audience: &str, keys: Vec<VerifyKey>) -> Result<Self, String> {
+    /// A verifier of `keys` and, when given, of the keys `published` by an identity provider.
+    pub fn new(
+        issuer: &str,
+        audience: &str,
+        keys: Vec<VerifyKey>,
+        published: Option<Arc<dyn KeySet>>,
+    ) -> Result<Self, String> {
         let mut pinned = Vec::new();
         for key in keys {
             pinned.push(match key {
@@ -121,30 +144,46 @@ impl TokenVerifier {
                 }
             });
         }
-        if pinned.is_empty() {
+        if pinned.is_empty() && published.is_none() {
             return Err("no verification key is configured".into());
         }
         Ok(TokenVerifier {
             keys: pinned,
+            published,
             issuer: issuer.to_owned(),
             audience: audience.to_owned(),
         })
     }
 
     /// Verifies a compact JWS and returns the caller it names.
-    pub fn verify(&self, token: &str) -> Result<Viewer, AppError> {
+    pub async fn verify(&self, token: &str) -> Result<Viewer, AppError> {
         let header = jsonwebtoken::decode_header(token)
             .map_err(|_| AppError::unauthenticated("The bearer token is malformed."))?;
-        let (alg, key) = self
-            .keys
-            .iter()
-            .find(|(alg, _)| *alg == header.alg)
-            .ok_or_else(|| {
-                AppError::unauthenticated(format!(
-                    "Tokens signed with {:?} are not accepted here.",
-                    header.alg
-                ))
-            })?;
+        let published = match (&header.kid, &self.published) {
+            (Some(kid), Some(set)) => set.key(kid).await,
+            _ => None,
+        };
+        let (alg, key) = match &published {
+            Some(key) => key,
+            None => self
+                .keys
+                .iter()
+                .find(|(alg, _)| *alg == header.alg)
+                .ok_or_else(|| match (&header.kid, &self.published) {
+                    (Some(_), Some(_)) => AppError::unauthenticated(
+                        "The token's key (kid) is not among the identity provider's keys.",
+                    ),
+                    _ => AppError::unauthenticated(format!(
+                        "Tokens signed with {:?} are not accepted here.",
+                        header.alg
+                    )),
+                })?,
+        };
+        if *alg != header.alg {
+            return Err(AppError::unauthenticated(rejection(
+                &ErrorKind::InvalidAlgorithm,
+            )));
+        }
         let mut validation = Validation::new(*alg);
         validation.algorithms = vec![*alg];
         validation.set_issuer(&[&self.issuer]);
@@ -315,8 +354,8 @@ mod tests {
         assert!(parse_grant("KING").is_err());
     }
 
-    #[test]
-    fn a_minted_token_verifies_and_a_foreign_one_does_not() {
+    #[tokio::test]
+    async fn a_minted_token_verifies_and_a_foreign_one_does_not() {
         let now = Utc::now();
         let issuer = TokenIssuer::hs256(SECRET, "iss", "aud");
         let grants = [parse_grant("PROVIDER_CEO:RHM").unwrap()];
@@ -324,13 +363,19 @@ mod tests {
             .mint("u1", "A User", None, &grants, now, Duration::hours(1))
             .unwrap();
         let verifier =
-            TokenVerifier::new("iss", "aud", vec![VerifyKey::Hs256(SECRET.to_vec())]).unwrap();
-        let viewer = verifier.verify(&token).unwrap();
+            TokenVerifier::new("iss", "aud", vec![VerifyKey::Hs256(SECRET.to_vec())], None)
+                .unwrap();
+        let viewer = verifier.verify(&token).await.unwrap();
         assert_eq!(viewer.grants, grants);
 
-        let other =
-            TokenVerifier::new("iss", "other", vec![VerifyKey::Hs256(SECRET.to_vec())]).unwrap();
-        assert!(other.verify(&token).is_err());
+        let other = TokenVerifier::new(
+            "iss",
+            "other",
+            vec![VerifyKey::Hs256(SECRET.to_vec())],
+            None,
+        )
+        .unwrap();
+        assert!(other.verify(&token).await.is_err());
         let expired = issuer
             .mint(
                 "u1",
@@ -341,6 +386,6 @@ mod tests {
                 Duration::hours(1),
             )
             .unwrap();
-        assert!(verifier.verify(&expired).is_err());
+        assert!(verifier.verify(&expired).await.is_err());
     }
 }

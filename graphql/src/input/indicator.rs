@@ -76,6 +76,15 @@ impl From<AggregateLens> for crate::service::analysis::Lens {
     }
 }
 
+impl From<crate::service::analysis::Lens> for AggregateLens {
+    fn from(lens: crate::service::analysis::Lens) -> Self {
+        match lens {
+            crate::service::analysis::Lens::Provider => Self::Provider,
+            crate::service::analysis::Lens::Population => Self::Population,
+        }
+    }
+}
+
 impl SegmentKind {
     pub fn as_str(self) -> &'static str {
         match self {

@@ -23,7 +23,7 @@ use lettre::address::Envelope;
 use lettre::message::Mailbox;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -31,7 +31,8 @@ use tokio::sync::Notify;
 
 use crate::error::{AppError, AppResult};
 use crate::mail::letter::{AddressLine, Addressee};
-use crate::state::WriteLock;
+use crate::metrics::{Backlog, Metrics};
+use crate::state::{AppState, WriteLock};
 
 /// How the dispatcher reaches the mail server and whom it may reach.
 #[derive(Debug, Clone)]
@@ -56,6 +57,7 @@ pub struct MailSettings {
 pub struct Dispatcher {
     db: DatabaseConnection,
     writes: WriteLock,
+    metrics: Arc<Metrics>,
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
     redirect: Option<Mailbox>,
@@ -69,11 +71,8 @@ fn mailbox(what: &str, address: &str) -> Result<Mailbox, String> {
 }
 
 impl Dispatcher {
-    pub fn new(
-        db: DatabaseConnection,
-        writes: WriteLock,
-        settings: MailSettings,
-    ) -> Result<Self, String> {
+    /// A dispatcher for `state`'s database, taking its write lock and counting into its metrics.
+    pub fn new(state: &AppState, settings: MailSettings) -> Result<Self, String> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.smtp_url)
             .map_err(|e| format!("PORTAL_SMTP_URL is not an SMTP URL: {e}"))?
             .timeout(Some(settings.smtp_timeout))
@@ -85,8 +84,9 @@ impl Dispatcher {
             .map(|r| mailbox("PORTAL_MAIL_REDIRECT", r))
             .transpose()?;
         Ok(Dispatcher {
-            db,
-            writes,
+            db: state.db.clone(),
+            writes: state.writes.clone(),
+            metrics: state.metrics.clone(),
             transport,
             from,
             redirect,
@@ -133,6 +133,9 @@ impl Dispatcher {
             attempted += 1;
             let attempts = letter.attempts + 1;
             let sent = self.send(&letter).await;
+            let waited = (Utc::now() - letter.created_at).to_std().ok();
+            self.metrics
+                .letter_attempt(sent.is_ok(), waited.filter(|_| sent.is_ok()));
             let _writes = self.writes.hold(&self.db).await;
             match sent {
                 Ok(()) => {
@@ -265,6 +268,40 @@ impl Dispatcher {
             .map(|_| ())
             .map_err(|e| e.to_string())
     }
+}
+
+/// The letters not yet sent, as at `now` (the clock that dated them): two statements, for
+/// `GET /metrics`.
+pub async fn backlog(db: &DatabaseConnection, now: chrono::DateTime<Utc>) -> AppResult<Backlog> {
+    let pending = || {
+        mail_outbox::Entity::find()
+            .select_only()
+            .filter(mail_outbox::Column::State.eq(MailState::Pending))
+    };
+    let (letters, retrying): (i64, Option<i64>) = pending()
+        .column_as(
+            Expr::from(Func::count(Expr::col(mail_outbox::Column::Id))),
+            "letters",
+        )
+        .column_as(
+            Expr::cust("SUM(CASE WHEN last_error IS NULL THEN 0 ELSE 1 END)"),
+            "retrying",
+        )
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or_default();
+    let oldest: Option<chrono::DateTime<Utc>> = pending()
+        .column(mail_outbox::Column::CreatedAt)
+        .order_by_asc(mail_outbox::Column::CreatedAt)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(Backlog {
+        pending: letters,
+        retrying: retrying.unwrap_or(0),
+        oldest_pending: oldest.map(|at| (now - at).to_std().unwrap_or_default()),
+    })
 }
 
 /// `error` for the log: a mail server's reply or a refused mailbox may quote an address, which

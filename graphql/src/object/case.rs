@@ -17,7 +17,7 @@ use crate::error::{AppError, Nullable, nullable};
 use crate::events::{CaseChange, CaseChangeKind};
 use crate::loader::{
     ActionsOfCase, ConflictsOfCase, DecisionsOfCase, HistoryOfCase, Holidays, LettersOfCase,
-    PolicyStage, ProviderByOds,
+    PolicyStage,
 };
 use crate::mail::letter::Addressee;
 use crate::scalar::Date;
@@ -144,18 +144,7 @@ impl Case {
         self.model.category
     }
     async fn provider(&self, ctx: &Context<'_>) -> Nullable<Provider> {
-        nullable(
-            async {
-                let Some(ods) = &self.model.provider_ods else {
-                    return Ok(None);
-                };
-                Ok(loaders(ctx)?
-                    .load_one(ProviderByOds(ods.clone()))
-                    .await?
-                    .map(Provider))
-            }
-            .await,
-        )
+        nullable(Provider::of(ctx, self.model.provider_ods.as_deref()).await)
     }
     /// The implant of a category 3 implant concern.
     async fn implant(&self) -> Option<&str> {

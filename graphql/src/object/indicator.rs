@@ -281,10 +281,7 @@ impl IndicatorAggregate {
     pub fn new(code: String, a: analysis::Aggregate) -> Self {
         IndicatorAggregate {
             indicator_code: code,
-            lens: match a.lens {
-                analysis::Lens::Provider => crate::input::indicator::AggregateLens::Provider,
-                analysis::Lens::Population => crate::input::indicator::AggregateLens::Population,
-            },
+            lens: a.lens.into(),
             basis: a.basis,
             residence_reported: a.residence_reported,
             organisations: i32::try_from(a.organisations).unwrap_or(i32::MAX),

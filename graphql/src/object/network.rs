@@ -37,18 +37,7 @@ impl Network {
     /// The provider hosting the network team: a member determined by its commissioners
     /// (`networkBoard.hostDeterminations`).
     async fn host(&self, ctx: &Context<'_>) -> Nullable<Provider> {
-        nullable(
-            async {
-                let Some(ods) = &self.0.host_provider_ods else {
-                    return Ok(None);
-                };
-                Ok(loaders(ctx)?
-                    .load_one(ProviderByOds(ods.clone()))
-                    .await?
-                    .map(Provider))
-            }
-            .await,
-        )
+        nullable(Provider::of(ctx, self.0.host_provider_ods.as_deref()).await)
     }
     /// The network this one is a sub-network of.
     async fn parent(&self, ctx: &Context<'_>) -> Nullable<Network> {

@@ -8,7 +8,7 @@ use crate::context::scope;
 use crate::context::{as_at, loaders};
 use crate::dated::in_force;
 use crate::error::{AppError, Nullable, nullable};
-use crate::loader::{ContactsOfProvider, MembershipsOfProvider, NetworkByCode};
+use crate::loader::{ContactsOfProvider, MembershipsOfProvider, NetworkByCode, ProviderByOds};
 use crate::object::indicator::{IndicatorSeries, load_series};
 use crate::scalar::Date;
 
@@ -120,6 +120,17 @@ impl Provider {
 }
 
 impl Provider {
+    /// The provider a nullable reference names, when it names one.
+    pub async fn of(ctx: &Context<'_>, ods: Option<&str>) -> Result<Option<Provider>> {
+        let Some(ods) = ods else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .load_one(ProviderByOds(ods.to_owned()))
+            .await?
+            .map(Provider))
+    }
+
     async fn membership_on(
         &self,
         ctx: &Context<'_>,

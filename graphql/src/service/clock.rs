@@ -50,6 +50,14 @@ impl ClockPass {
         ))
     }
 
+    /// Counts each part's outcome.
+    pub fn count(&self, metrics: &crate::metrics::Metrics) {
+        metrics.clock_part("case", self.cases.is_ok());
+        metrics.clock_part("workplan", self.workplans.is_ok());
+        metrics.clock_part("risk", self.risks.is_ok());
+        metrics.clock_part("document", self.documents.is_ok());
+    }
+
     /// Logs each part: what it did, or why it failed.
     pub fn log(&self) {
         fn part<T: std::fmt::Debug>(name: &str, result: &AppResult<T>) {

@@ -172,11 +172,13 @@ async fn population(
         || rows
             .iter()
             .all(|r| reaches(scope, indicator.level, &r.organisation));
+    // Every provider with a breakdown for these residents reported: they make up the area.
+    let providers = reporting(&rows);
     Ok(Aggregate {
         lens: Lens::Population,
         basis,
-        organisations: reporting(&rows),
-        reporting: reporting(&rows),
+        organisations: providers,
+        reporting: providers,
         exact,
         residence_reported: Some(reported),
         rows: cells(indicator.kind, &rows, exact, |_| String::new()),
