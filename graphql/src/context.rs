@@ -11,6 +11,7 @@ use crate::auth::Viewer;
 use crate::auth::scope::{RequestScope, Scope};
 use crate::error::{AppError, AppResult};
 use crate::loader::Loaders;
+use crate::registry::{Registry, RequestRegistry};
 use crate::scalar::Date;
 use crate::state::AppState;
 
@@ -49,6 +50,16 @@ pub async fn scope(ctx: &Context<'_>) -> AppResult<Arc<Scope>> {
             let map = state.org_map_today().await?;
             Ok(Arc::new(Scope::resolve(viewer, &map)))
         })
+        .await
+        .cloned()
+}
+
+/// The organisation tables whole, one snapshot per request, from the shared cache.
+pub async fn registry(ctx: &Context<'_>) -> AppResult<Arc<Registry>> {
+    let state = state(ctx)?;
+    let cell: &RequestRegistry = data(ctx, "request registry")?;
+    cell.0
+        .get_or_try_init(|| state.org_map.registry(&state.db))
         .await
         .cloned()
 }

@@ -19,6 +19,7 @@ pub mod org_map;
 pub mod pagination;
 pub mod portal;
 pub mod query;
+pub mod registry;
 pub mod request_id;
 pub mod scalar;
 pub mod schema;

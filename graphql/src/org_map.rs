@@ -11,6 +11,7 @@ use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::dated::in_force_on;
 use crate::error::AppResult;
+use crate::registry::Registry;
 
 /// The rows of the organisation map in force on one date.
 #[derive(Debug, Default)]
@@ -98,29 +99,59 @@ impl OrgSnapshot {
 /// for a change notification another instance sent while this one's listener was reconnecting.
 const MAP_TTL: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Today's organisation map, shared by every request (five statements saved per request). It
-/// is dropped when the day changes, when this instance commits a change to the map
-/// (`UnitOfWork::commit`), when any instance's change event arrives, and after `MAP_TTL`. A map read
-/// while a change was being dropped is not kept: each drop moves a generation counter on, as in
-/// `series::SeriesCache`.
+/// Today's organisation map and the organisation tables whole (`Registry`), shared by every
+/// request. Both are dropped when this instance commits a change to the organisation
+/// (`UnitOfWork::commit`), when any instance's change event arrives, and after `MAP_TTL`; the map
+/// also when the day changes. One read while a change was being dropped is not kept: each drop
+/// moves a generation counter on, as in `series::SeriesCache`.
 pub struct MapCache {
     cached: std::sync::Mutex<CachedMap>,
     lookups: crate::metrics::CacheCounters,
+    registry_lookups: crate::metrics::CacheCounters,
 }
 
 #[derive(Default)]
 struct CachedMap {
     generation: u64,
     map: Option<(std::time::Instant, Arc<OrgSnapshot>)>,
+    registry: Option<(std::time::Instant, Arc<Registry>)>,
 }
 
 impl MapCache {
-    /// `lookups` counts its hits and misses.
-    pub fn new(lookups: crate::metrics::CacheCounters) -> Self {
+    /// `lookups` and `registry_lookups` count the hits and misses of the map and the tables.
+    pub fn new(
+        lookups: crate::metrics::CacheCounters,
+        registry_lookups: crate::metrics::CacheCounters,
+    ) -> Self {
         MapCache {
             cached: Default::default(),
             lookups,
+            registry_lookups,
         }
+    }
+
+    /// The organisation tables whole: from the cache while fresh, else read.
+    pub async fn registry(&self, db: &DatabaseConnection) -> AppResult<Arc<Registry>> {
+        let generation = match self.cached.lock() {
+            Ok(cached) => {
+                if let Some((read_at, registry)) = &cached.registry
+                    && read_at.elapsed() < MAP_TTL
+                {
+                    self.registry_lookups.hit();
+                    return Ok(registry.clone());
+                }
+                cached.generation
+            }
+            Err(_) => u64::MAX,
+        };
+        self.registry_lookups.miss();
+        let registry = Arc::new(Registry::load(db).await?);
+        if let Ok(mut cached) = self.cached.lock()
+            && cached.generation == generation
+        {
+            cached.registry = Some((std::time::Instant::now(), registry.clone()));
+        }
+        Ok(registry)
     }
 
     /// The map in force on `date`: from the cache when it holds that date, else read.
@@ -156,6 +187,7 @@ impl MapCache {
         if let Ok(mut cached) = self.cached.lock() {
             cached.generation += 1;
             cached.map = None;
+            cached.registry = None;
         }
     }
 }

@@ -98,6 +98,7 @@ fn request_data(viewer: Viewer, loaders: Loaders) -> Data {
     data.insert(viewer);
     data.insert(loaders);
     data.insert(RequestScope::default());
+    data.insert(crate::registry::RequestRegistry::default());
     data
 }
 

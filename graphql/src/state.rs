@@ -40,7 +40,10 @@ impl AppState {
             mail,
             writes: WriteLock::default(),
             outbox: Arc::new(Notify::new()),
-            org_map: Arc::new(MapCache::new(metrics.cache("organisation_map"))),
+            org_map: Arc::new(MapCache::new(
+                metrics.cache("organisation_map"),
+                metrics.cache("registry"),
+            )),
             series: Arc::new(SeriesCache::new(metrics.cache("series"))),
             metrics,
         }

@@ -1,8 +1,8 @@
 //! Batched loads, one key type per relationship, so the SQL statement count of a request grows
 //! with its depth, never with the number of rows it returns (see `batch`).
 //!
-//! Organisation rows are readable by every authenticated caller; fields carrying personal data
-//! check the caller's scope before loading.
+//! Organisation rows come from the shared `registry::Registry`, not from here. Fields carrying
+//! personal data (a provider's contacts) check the caller's scope before loading.
 
 mod batch;
 
@@ -11,9 +11,8 @@ use std::hash::Hash;
 
 use entities::enums::Nation;
 use entities::{
-    case_action, case_conflict, case_decision, case_event, case_stage, document_signature, icb,
-    icb_succession, indicator_value, mail_outbox, network, network_footprint, network_membership,
-    provider, provider_contact, region, risk_action, risk_escalation, risk_event,
+    case_action, case_conflict, case_decision, case_event, case_stage, document_signature,
+    indicator_value, mail_outbox, provider_contact, risk_action, risk_escalation, risk_event,
     workplan_decision, workplan_deliverable, workplan_deliverable_indicator,
     workplan_deliverable_update, workplan_objective, workplan_progress_report,
 };
@@ -41,14 +40,6 @@ fn codes<K: AsRef<str>>(keys: &[K]) -> Vec<String> {
     keys.iter().map(|k| k.as_ref().to_owned()).collect()
 }
 
-/// One row per key.
-fn by_key<K, M>(rows: Vec<M>, key: impl Fn(&M) -> K) -> HashMap<K, M>
-where
-    K: Eq + Hash,
-{
-    rows.into_iter().map(|m| (key(&m), m)).collect()
-}
-
 /// All rows of each key, in the order fetched.
 fn grouped<K, M>(rows: Vec<M>, key: impl Fn(&M) -> K) -> HashMap<K, Vec<M>>
 where
@@ -61,28 +52,9 @@ where
     map
 }
 
-/// A loader keyed by a code, as one statement `WHERE column IN (keys)`:
-/// - `one entity by Column (field)`: the row of each key;
-/// - `many entity by Column (field) order [Columns]`: every row of each key, in that order;
-/// - `many entity by Column (field) order [Columns] yield other`: each row's `other` field.
+/// A loader keyed by a code, as one statement `WHERE column IN (keys)`: `many entity by Column
+/// (field) order [Columns]` gives every row of each key, in that order.
 macro_rules! loader {
-    ($(#[$doc:meta])* $name:ident: one $entity:ident by $column:ident ($field:ident)) => {
-        key!($(#[$doc])* $name);
-
-        impl Batch for $name {
-            type Value = $entity::Model;
-            async fn load(
-                db: &DatabaseConnection,
-                keys: Vec<Self>,
-            ) -> AppResult<HashMap<Self, Self::Value>> {
-                let rows = $entity::Entity::find()
-                    .filter($entity::Column::$column.is_in(codes(&keys)))
-                    .all(db)
-                    .await?;
-                Ok(by_key(rows, |m| $name(m.$field.clone())))
-            }
-        }
-    };
     ($(#[$doc:meta])* $name:ident: many $entity:ident by $column:ident ($field:ident)
         order [$($order:ident),+]) => {
         key!($(#[$doc])* $name);
@@ -102,57 +74,10 @@ macro_rules! loader {
             }
         }
     };
-    ($(#[$doc:meta])* $name:ident: many $entity:ident by $column:ident ($field:ident)
-        order [$($order:ident),+] yield $item:ident) => {
-        key!($(#[$doc])* $name);
-
-        impl Batch for $name {
-            type Value = Vec<String>;
-            async fn load(
-                db: &DatabaseConnection,
-                keys: Vec<Self>,
-            ) -> AppResult<HashMap<Self, Self::Value>> {
-                let rows = $entity::Entity::find()
-                    .filter($entity::Column::$column.is_in(codes(&keys)))
-                    $(.order_by_asc($entity::Column::$order))+
-                    .all(db)
-                    .await?;
-                Ok(grouped(rows, |m| $name(m.$field.clone()))
-                    .into_iter()
-                    .map(|(k, rows)| (k, rows.into_iter().map(|m| m.$item).collect()))
-                    .collect())
-            }
-        }
-    };
 }
 
-loader!(/// A region by code.
-    RegionByCode: one region by Code (code));
-loader!(/// An ICB by ODS code.
-    IcbByCode: one icb by Code (code));
-loader!(/// A network by code.
-    NetworkByCode: one network by Code (code));
-loader!(/// A provider by ODS code.
-    ProviderByOds: one provider by OdsCode (ods_code));
-loader!(/// All membership rows (whole history) of a network.
-    MembershipsOfNetwork: many network_membership by NetworkCode (network_code)
-        order [ValidFrom, ProviderOds]);
-loader!(/// All membership rows (whole history) of a provider.
-    MembershipsOfProvider: many network_membership by ProviderOds (provider_ods)
-        order [ValidFrom]);
-loader!(/// All footprint rows (whole history) of a network.
-    FootprintOfNetwork: many network_footprint by NetworkCode (network_code)
-        order [IcbCode, ValidFrom]);
-loader!(/// All footprint rows (whole history) naming an ICB.
-    FootprintOfIcb: many network_footprint by IcbCode (icb_code) order [NetworkCode]);
-loader!(/// ICB codes that succeeded an ICB.
-    SuccessorsOfIcb: many icb_succession by PredecessorCode (predecessor_code)
-        order [SuccessorCode] yield successor_code);
-loader!(/// ICB codes an ICB succeeded.
-    PredecessorsOfIcb: many icb_succession by SuccessorCode (successor_code)
-        order [PredecessorCode] yield predecessor_code);
-loader!(/// ICBs (all dates) of a region.
-    IcbsOfRegion: many icb by RegionCode (region_code) order [Code]);
+// Organisation rows (regions, ICBs, networks, providers, memberships, footprints) are not
+// loaded here: they are answered from the shared `registry::Registry`.
 loader!(/// A provider's named contacts. Personal data: callers check scope first.
     ContactsOfProvider: many provider_contact by ProviderOds (provider_ods) order [Role]);
 

@@ -7,8 +7,6 @@ use entities::annual_report;
 use super::case::ExportFormat;
 use super::network::Network;
 use super::workplan::Brag;
-use crate::context::loaders;
-use crate::loader::NetworkByCode;
 use crate::service::annual_report as service;
 use crate::service::workplan::FinancialYear;
 
@@ -28,10 +26,7 @@ impl AnnualReport {
         self.0.id
     }
     async fn network(&self, ctx: &Context<'_>) -> Result<Network> {
-        let network = loaders(ctx)?
-            .load_required(NetworkByCode(self.0.network_code.clone()), "network")
-            .await?;
-        Ok(Network(network))
+        Network::of(ctx, &self.0.network_code).await
     }
     async fn network_code(&self) -> &str {
         &self.0.network_code

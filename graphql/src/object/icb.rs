@@ -3,11 +3,9 @@ use entities::icb;
 
 use super::network::Network;
 use super::region::Region;
-use crate::context::{as_at, loaders};
+use crate::context::{as_at, registry};
 use crate::dated::in_force;
-use crate::loader::{
-    FootprintOfIcb, IcbByCode, NetworkByCode, PredecessorsOfIcb, RegionByCode, SuccessorsOfIcb,
-};
+use crate::registry::Registry;
 use crate::scalar::Date;
 
 /// An Integrated Care Board, effective-dated: ICBs close and merge (twelve closed on 2026-04-01).
@@ -27,10 +25,8 @@ impl Icb {
         &self.0.name
     }
     async fn region(&self, ctx: &Context<'_>) -> Result<Region> {
-        let region = loaders(ctx)?
-            .load_required(RegionByCode(self.0.region_code.clone()), "region")
-            .await?;
-        Ok(Region(region))
+        let registry = registry(ctx).await?;
+        Ok(Region(registry.region(&self.0.region_code)?.clone()))
     }
     /// First day the ICB exists.
     async fn valid_from(&self) -> Date {
@@ -50,50 +46,35 @@ impl Icb {
     }
     /// ICBs that took over (part of) this ICB's population when it closed.
     async fn successors(&self, ctx: &Context<'_>) -> Result<Vec<Icb>> {
-        let codes = loaders(ctx)?
-            .load_one(SuccessorsOfIcb(self.0.code.clone()))
-            .await?
-            .unwrap_or_default();
-        icbs(ctx, codes).await
+        let registry = registry(ctx).await?;
+        Ok(icbs(&registry, registry.successors(&self.0.code)))
     }
     /// ICBs whose population (in part) this ICB took over.
     async fn predecessors(&self, ctx: &Context<'_>) -> Result<Vec<Icb>> {
-        let codes = loaders(ctx)?
-            .load_one(PredecessorsOfIcb(self.0.code.clone()))
-            .await?
-            .unwrap_or_default();
-        icbs(ctx, codes).await
+        let registry = registry(ctx).await?;
+        Ok(icbs(&registry, registry.predecessors(&self.0.code)))
     }
     /// Networks whose footprint includes this ICB on `asAt` (default: today).
     async fn networks(&self, ctx: &Context<'_>, as_at: Option<Date>) -> Result<Vec<Network>> {
         let date = self::as_at(ctx, as_at)?;
-        let rows = loaders(ctx)?
-            .load_one(FootprintOfIcb(self.0.code.clone()))
-            .await?
-            .unwrap_or_default();
-        let codes = rows
-            .into_iter()
+        let registry = registry(ctx).await?;
+        // By network already: one network serving the ICB under two rows is listed once.
+        let mut networks: Vec<Network> = registry
+            .footprint_of_icb(&self.0.code)
+            .iter()
             .filter(|r| in_force(r.valid_from, r.valid_to, date))
-            .map(|r| r.network_code);
-        let mut networks: Vec<Network> = loaders(ctx)?
-            .load_many(codes.map(NetworkByCode))
-            .await?
-            .into_values()
+            .filter_map(|r| registry.networks.get(&r.network_code).cloned())
             .map(Network)
             .collect();
-        networks.sort_by(|a, b| a.0.code.cmp(&b.0.code));
         networks.dedup_by(|a, b| a.0.code == b.0.code);
         Ok(networks)
     }
 }
 
-async fn icbs(ctx: &Context<'_>, codes: Vec<String>) -> Result<Vec<Icb>> {
-    let loaded = loaders(ctx)?
-        .load_many(codes.iter().cloned().map(IcbByCode))
-        .await?;
-    Ok(codes
-        .into_iter()
-        .filter_map(|c| loaded.get(&IcbByCode(c)).cloned())
+fn icbs(registry: &Registry, codes: &[String]) -> Vec<Icb> {
+    codes
+        .iter()
+        .filter_map(|c| registry.icbs.get(c).cloned())
         .map(Icb)
-        .collect())
+        .collect()
 }

@@ -7,12 +7,9 @@ use super::icb::Icb;
 use super::indicator::{IndicatorSeries, load_series};
 use super::provider::Provider;
 use super::region::Region;
-use crate::context::{as_at, loaders};
+use crate::context::{as_at, registry};
 use crate::dated::in_force;
 use crate::error::{Nullable, nullable};
-use crate::loader::{
-    FootprintOfNetwork, IcbByCode, MembershipsOfNetwork, NetworkByCode, ProviderByOds, RegionByCode,
-};
 use crate::scalar::Date;
 
 /// A Spinal Services Clinical Network (network specification §3.2).
@@ -29,10 +26,8 @@ impl Network {
     }
     /// The NHS England region that leads the network and signs off its workplan.
     async fn lead_region(&self, ctx: &Context<'_>) -> Result<Region> {
-        let region = loaders(ctx)?
-            .load_required(RegionByCode(self.0.lead_region_code.clone()), "region")
-            .await?;
-        Ok(Region(region))
+        let registry = registry(ctx).await?;
+        Ok(Region(registry.region(&self.0.lead_region_code)?.clone()))
     }
     /// The provider hosting the network team: a member determined by its commissioners
     /// (`networkBoard.hostDeterminations`).
@@ -46,9 +41,11 @@ impl Network {
                 let Some(code) = &self.0.parent_code else {
                     return Ok(None);
                 };
-                Ok(loaders(ctx)?
-                    .load_one(NetworkByCode(code.clone()))
+                Ok(registry(ctx)
                     .await?
+                    .networks
+                    .get(code)
+                    .cloned()
                     .map(Network))
             }
             .await,
@@ -92,49 +89,56 @@ impl Network {
     }
     /// Every membership row, past, present and scheduled.
     async fn memberships(&self, ctx: &Context<'_>) -> Result<Vec<Membership>> {
-        let rows = loaders(ctx)?
-            .load_one(MembershipsOfNetwork(self.0.code.clone()))
-            .await?
-            .unwrap_or_default();
-        Ok(rows.into_iter().map(Membership).collect())
+        let registry = registry(ctx).await?;
+        Ok(registry
+            .memberships_of_network(&self.0.code)
+            .iter()
+            .cloned()
+            .map(Membership)
+            .collect())
     }
     /// The ICBs whose populations the network serves on `asAt` (default: today).
     async fn footprint(&self, ctx: &Context<'_>, as_at: Option<Date>) -> Result<Vec<FootprintRow>> {
         let date = self::as_at(ctx, as_at)?;
-        let rows = loaders(ctx)?
-            .load_one(FootprintOfNetwork(self.0.code.clone()))
-            .await?
-            .unwrap_or_default();
-        Ok(rows
-            .into_iter()
+        let registry = registry(ctx).await?;
+        Ok(registry
+            .footprint_of_network(&self.0.code)
+            .iter()
             .filter(|r| in_force(r.valid_from, r.valid_to, date))
+            .cloned()
             .map(FootprintRow)
             .collect())
     }
     /// Every footprint row, past, present and scheduled.
     async fn footprint_history(&self, ctx: &Context<'_>) -> Result<Vec<FootprintRow>> {
-        let rows = loaders(ctx)?
-            .load_one(FootprintOfNetwork(self.0.code.clone()))
-            .await?
-            .unwrap_or_default();
-        Ok(rows.into_iter().map(FootprintRow).collect())
+        let registry = registry(ctx).await?;
+        Ok(registry
+            .footprint_of_network(&self.0.code)
+            .iter()
+            .cloned()
+            .map(FootprintRow)
+            .collect())
     }
 }
 
 impl Network {
+    /// The network `code`, which a row refers to: `NOT_FOUND` when there is none.
+    pub async fn of(ctx: &Context<'_>, code: &str) -> Result<Network> {
+        Ok(Network(registry(ctx).await?.network(code)?.clone()))
+    }
+
     async fn memberships_in_force(
         &self,
         ctx: &Context<'_>,
         role: Role,
         date: chrono::NaiveDate,
     ) -> Result<Vec<Membership>> {
-        let rows = loaders(ctx)?
-            .load_one(MembershipsOfNetwork(self.0.code.clone()))
-            .await?
-            .unwrap_or_default();
-        Ok(rows
-            .into_iter()
+        let registry = registry(ctx).await?;
+        Ok(registry
+            .memberships_of_network(&self.0.code)
+            .iter()
             .filter(|m| m.role == role && in_force(m.valid_from, m.valid_to, date))
+            .cloned()
             .map(Membership)
             .collect())
     }
@@ -166,16 +170,11 @@ impl Membership {
         self.0.note.as_deref()
     }
     async fn provider(&self, ctx: &Context<'_>) -> Result<Provider> {
-        let provider = loaders(ctx)?
-            .load_required(ProviderByOds(self.0.provider_ods.clone()), "provider")
-            .await?;
-        Ok(Provider(provider))
+        let registry = registry(ctx).await?;
+        Ok(Provider(registry.provider(&self.0.provider_ods)?.clone()))
     }
     async fn network(&self, ctx: &Context<'_>) -> Result<Network> {
-        let network = loaders(ctx)?
-            .load_required(NetworkByCode(self.0.network_code.clone()), "network")
-            .await?;
-        Ok(Network(network))
+        Network::of(ctx, &self.0.network_code).await
     }
 }
 
@@ -194,15 +193,10 @@ impl FootprintRow {
         self.0.valid_to.map(Date)
     }
     async fn icb(&self, ctx: &Context<'_>) -> Result<Icb> {
-        let icb = loaders(ctx)?
-            .load_required(IcbByCode(self.0.icb_code.clone()), "ICB")
-            .await?;
-        Ok(Icb(icb))
+        let registry = registry(ctx).await?;
+        Ok(Icb(registry.icb(&self.0.icb_code)?.clone()))
     }
     async fn network(&self, ctx: &Context<'_>) -> Result<Network> {
-        let network = loaders(ctx)?
-            .load_required(NetworkByCode(self.0.network_code.clone()), "network")
-            .await?;
-        Ok(Network(network))
+        Network::of(ctx, &self.0.network_code).await
     }
 }

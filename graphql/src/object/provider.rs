@@ -5,10 +5,10 @@ use entities::{provider, provider_contact};
 use super::network::{Membership, Network};
 use super::{ContactRole, MembershipRole, Nation};
 use crate::context::scope;
-use crate::context::{as_at, loaders};
+use crate::context::{as_at, loaders, registry};
 use crate::dated::in_force;
 use crate::error::{AppError, Nullable, nullable};
-use crate::loader::{ContactsOfProvider, MembershipsOfProvider, NetworkByCode, ProviderByOds};
+use crate::loader::ContactsOfProvider;
 use crate::object::indicator::{IndicatorSeries, load_series};
 use crate::scalar::Date;
 
@@ -41,9 +41,11 @@ impl Provider {
                 else {
                     return Ok(None);
                 };
-                Ok(loaders(ctx)?
-                    .load_one(NetworkByCode(membership.0.network_code))
-                    .await?
+                let registry = registry(ctx).await?;
+                Ok(registry
+                    .networks
+                    .get(&membership.0.network_code)
+                    .cloned()
                     .map(Network))
             }
             .await,
@@ -63,11 +65,13 @@ impl Provider {
     }
     /// Every membership row of the provider.
     async fn memberships(&self, ctx: &Context<'_>) -> Result<Vec<Membership>> {
-        let rows = loaders(ctx)?
-            .load_one(MembershipsOfProvider(self.0.ods_code.clone()))
-            .await?
-            .unwrap_or_default();
-        Ok(rows.into_iter().map(Membership).collect())
+        let registry = registry(ctx).await?;
+        Ok(registry
+            .memberships_of_provider(&self.0.ods_code)
+            .iter()
+            .cloned()
+            .map(Membership)
+            .collect())
     }
     /// Lead Clinician, CEO and Medical Director. Personal data: national administrators, the
     /// registry, HQIP, the provider's own staff and its network's managers see them; anyone else
@@ -125,10 +129,8 @@ impl Provider {
         let Some(ods) = ods else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?
-            .load_one(ProviderByOds(ods.to_owned()))
-            .await?
-            .map(Provider))
+        let registry = registry(ctx).await?;
+        Ok(registry.providers.get(ods).cloned().map(Provider))
     }
 
     async fn membership_on(
@@ -136,13 +138,12 @@ impl Provider {
         ctx: &Context<'_>,
         date: chrono::NaiveDate,
     ) -> Result<Option<Membership>> {
-        let rows = loaders(ctx)?
-            .load_one(MembershipsOfProvider(self.0.ods_code.clone()))
-            .await?
-            .unwrap_or_default();
-        Ok(rows
-            .into_iter()
+        let registry = registry(ctx).await?;
+        Ok(registry
+            .memberships_of_provider(&self.0.ods_code)
+            .iter()
             .find(|m| in_force(m.valid_from, m.valid_to, date))
+            .cloned()
             .map(Membership))
     }
 }

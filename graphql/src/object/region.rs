@@ -2,9 +2,8 @@ use async_graphql::{Context, Object, Result};
 use entities::region;
 
 use super::icb::Icb;
-use crate::context::{as_at, loaders};
+use crate::context::{as_at, registry};
 use crate::dated::in_force;
-use crate::loader::IcbsOfRegion;
 use crate::scalar::Date;
 
 /// An NHS England region.
@@ -26,13 +25,11 @@ impl Region {
     /// ICBs of the region alive on `asAt` (default: today, Europe/London).
     async fn icbs(&self, ctx: &Context<'_>, as_at: Option<Date>) -> Result<Vec<Icb>> {
         let date = self::as_at(ctx, as_at)?;
-        let icbs = loaders(ctx)?
-            .load_one(IcbsOfRegion(self.0.code.clone()))
-            .await?
-            .unwrap_or_default();
-        Ok(icbs
-            .into_iter()
+        let registry = registry(ctx).await?;
+        Ok(registry
+            .icbs_of_region(&self.0.code)
             .filter(|i| in_force(i.valid_from, i.valid_to, date))
+            .cloned()
             .map(Icb)
             .collect())
     }

@@ -4,9 +4,7 @@ use super::icb::Icb;
 use super::network::Network;
 use super::provider::Provider;
 use crate::auth::{Grant, GrantScope, Role, ScopeKind, Viewer};
-use crate::context::loaders;
-use crate::context::scope;
-use crate::loader::{IcbByCode, NetworkByCode, ProviderByOds};
+use crate::context::{registry, scope};
 
 /// The caller: who the token says it is, its grants, and what they reach today.
 pub struct Me(pub Viewer);
@@ -28,39 +26,32 @@ impl Me {
     }
     /// Networks in the caller's scope today.
     async fn networks(&self, ctx: &Context<'_>) -> Result<Vec<Network>> {
-        let scope = scope(ctx).await?;
-        let rows = loaders(ctx)?
-            .load_many(scope.networks.iter().cloned().map(NetworkByCode))
-            .await?;
-        Ok(sorted(rows.into_values().map(Network).collect(), |n| {
-            n.0.code.clone()
-        }))
+        let (scope, registry) = (scope(ctx).await?, registry(ctx).await?);
+        Ok(in_scope(&registry.networks, &scope.networks, Network))
     }
     /// ICBs in the caller's scope today.
     async fn icbs(&self, ctx: &Context<'_>) -> Result<Vec<Icb>> {
-        let scope = scope(ctx).await?;
-        let rows = loaders(ctx)?
-            .load_many(scope.icbs.iter().cloned().map(IcbByCode))
-            .await?;
-        Ok(sorted(rows.into_values().map(Icb).collect(), |i| {
-            i.0.code.clone()
-        }))
+        let (scope, registry) = (scope(ctx).await?, registry(ctx).await?);
+        Ok(in_scope(&registry.icbs, &scope.icbs, Icb))
     }
     /// Providers in the caller's scope today.
     async fn providers(&self, ctx: &Context<'_>) -> Result<Vec<Provider>> {
-        let scope = scope(ctx).await?;
-        let rows = loaders(ctx)?
-            .load_many(scope.providers.iter().cloned().map(ProviderByOds))
-            .await?;
-        Ok(sorted(rows.into_values().map(Provider).collect(), |p| {
-            p.0.ods_code.clone()
-        }))
+        let (scope, registry) = (scope(ctx).await?, registry(ctx).await?);
+        Ok(in_scope(&registry.providers, &scope.providers, Provider))
     }
 }
 
-fn sorted<T>(mut items: Vec<T>, key: impl Fn(&T) -> String) -> Vec<T> {
-    items.sort_by_key(|i| key(i));
-    items
+/// The rows whose codes the scope holds, by code.
+fn in_scope<M: Clone, T>(
+    rows: &std::collections::BTreeMap<String, M>,
+    codes: &std::collections::BTreeSet<String>,
+    wrap: impl Fn(M) -> T,
+) -> Vec<T> {
+    codes
+        .iter()
+        .filter_map(|code| rows.get(code))
+        .map(|row| wrap(row.clone()))
+        .collect()
 }
 
 /// One grant of the caller.

@@ -13,7 +13,7 @@ use crate::context::{loaders, scope, state};
 use crate::events::{WorkplanChange, WorkplanChangeKind};
 use crate::loader::{
     DecisionsOfWorkplan, DeliverablesOfWorkplan, EverySuccession, IndicatorsOfDeliverable,
-    NetworkByCode, ObjectivesOfWorkplan, ProgressReportsOfWorkplan, UpdatesOfDeliverable,
+    ObjectivesOfWorkplan, ProgressReportsOfWorkplan, UpdatesOfDeliverable,
 };
 use crate::scalar::Date;
 use crate::service::workplan::{self as service, FinancialYear, ProgressSnapshot};
@@ -80,10 +80,7 @@ impl Workplan {
         self.0.id
     }
     async fn network(&self, ctx: &Context<'_>) -> Result<Network> {
-        let network = loaders(ctx)?
-            .load_required(NetworkByCode(self.0.network_code.clone()), "network")
-            .await?;
-        Ok(Network(network))
+        Network::of(ctx, &self.0.network_code).await
     }
     async fn network_code(&self) -> &str {
         &self.0.network_code
@@ -599,10 +596,7 @@ pub struct WorkplanDashboardRow(pub service::DashboardRow);
 #[Object]
 impl WorkplanDashboardRow {
     async fn network(&self, ctx: &Context<'_>) -> Result<Network> {
-        let network = loaders(ctx)?
-            .load_required(NetworkByCode(self.0.network_code.clone()), "network")
-            .await?;
-        Ok(Network(network))
+        Network::of(ctx, &self.0.network_code).await
     }
     async fn network_code(&self) -> &str {
         &self.0.network_code

@@ -1,7 +1,7 @@
 use async_graphql::{Context, Object, Result};
 
 use crate::context::viewer;
-use crate::context::{as_at, state};
+use crate::context::{as_at, registry};
 use crate::error::{Nullable, nullable};
 use crate::object::icb::Icb;
 use crate::pagination::{Page, paginate};
@@ -23,8 +23,8 @@ impl IcbQuery {
         after: Option<String>,
     ) -> Result<Page<Icb>> {
         viewer(ctx)?;
-        let rows = service::icb::list(&state(ctx)?.db, self::as_at(ctx, as_at)?, region.as_deref())
-            .await?;
+        let registry = registry(ctx).await?;
+        let rows = service::icb::list(&registry, self::as_at(ctx, as_at)?, region.as_deref())?;
         Ok(paginate(rows, first, after, |i| i.code.clone(), Icb)?)
     }
 
@@ -33,7 +33,7 @@ impl IcbQuery {
         nullable(
             async {
                 viewer(ctx)?;
-                Ok(Some(Icb(service::icb::get(&state(ctx)?.db, &code).await?)))
+                Ok(Some(Icb(registry(ctx).await?.icb(&code)?.clone())))
             }
             .await,
         )

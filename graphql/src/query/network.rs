@@ -1,7 +1,7 @@
 use async_graphql::{Context, Object, Result};
 
 use crate::context::viewer;
-use crate::context::{as_at, state};
+use crate::context::{as_at, registry};
 use crate::error::{Nullable, nullable};
 use crate::object::network::Network;
 use crate::pagination::{Page, paginate};
@@ -26,8 +26,8 @@ impl NetworkQuery {
     ) -> Result<Page<Network>> {
         viewer(ctx)?;
         let date = self::as_at(ctx, as_at)?;
-        let rows = service::network::list(&state(ctx)?.db, date, region.as_deref(), icb.as_deref())
-            .await?;
+        let registry = registry(ctx).await?;
+        let rows = service::network::list(&registry, date, region.as_deref(), icb.as_deref())?;
         Ok(paginate(rows, first, after, |n| n.code.clone(), Network)?)
     }
 
@@ -36,9 +36,7 @@ impl NetworkQuery {
         nullable(
             async {
                 viewer(ctx)?;
-                Ok(Some(Network(
-                    service::network::get(&state(ctx)?.db, &code).await?,
-                )))
+                Ok(Some(Network::of(ctx, &code).await?))
             }
             .await,
         )

@@ -1,8 +1,8 @@
 use async_graphql::{Context, Object, Result};
 
 use crate::context::viewer;
-use crate::context::{as_at, state};
-use crate::error::{AppError, Nullable, nullable};
+use crate::context::{as_at, registry};
+use crate::error::{Nullable, nullable};
 use crate::object::provider::Provider;
 use crate::object::{MembershipRole, Nation};
 use crate::pagination::{Page, paginate};
@@ -34,7 +34,7 @@ impl ProviderQuery {
             role: role.map(Into::into),
             nation: nation.map(Into::into),
         };
-        let rows = service::provider::list(&state(ctx)?.db, filter).await?;
+        let rows = service::provider::list(&*registry(ctx).await?, filter)?;
         Ok(paginate(
             rows,
             first,
@@ -49,12 +49,8 @@ impl ProviderQuery {
         nullable(
             async {
                 viewer(ctx)?;
-                let state = state(ctx)?;
-                let map = state.org_map_today().await?;
-                match map.providers.get(&ods_code) {
-                    Some(provider) => Ok(Some(Provider(provider.clone()))),
-                    None => Err(AppError::not_found("provider", &ods_code).into()),
-                }
+                let registry = registry(ctx).await?;
+                Ok(Some(Provider(registry.provider(&ods_code)?.clone())))
             }
             .await,
         )

@@ -1,10 +1,8 @@
 use async_graphql::{Context, Object, Result};
 
-use crate::context::state;
-use crate::context::viewer;
+use crate::context::{registry, viewer};
 use crate::error::{Nullable, nullable};
 use crate::object::region::Region;
-use crate::service;
 
 #[derive(Default)]
 pub struct RegionQuery;
@@ -14,11 +12,8 @@ impl RegionQuery {
     /// The 7 NHS England regions.
     async fn regions(&self, ctx: &Context<'_>) -> Result<Vec<Region>> {
         viewer(ctx)?;
-        Ok(service::region::list(&state(ctx)?.db)
-            .await?
-            .into_iter()
-            .map(Region)
-            .collect())
+        let registry = registry(ctx).await?;
+        Ok(registry.regions.values().cloned().map(Region).collect())
     }
 
     /// One region by ODS code (e.g. `Y56`); null with NOT_FOUND when there is none.
@@ -26,9 +21,7 @@ impl RegionQuery {
         nullable(
             async {
                 viewer(ctx)?;
-                Ok(Some(Region(
-                    service::region::get(&state(ctx)?.db, &code).await?,
-                )))
+                Ok(Some(Region(registry(ctx).await?.region(&code)?.clone())))
             }
             .await,
         )

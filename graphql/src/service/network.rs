@@ -7,7 +7,7 @@ use entities::enums::{MembershipRole, Nation};
 use entities::{network, network_footprint, network_membership};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, Set,
+    IntoActiveModel, QueryFilter, Set,
 };
 use serde_json::{Value, json};
 
@@ -19,6 +19,7 @@ use crate::dated::in_force;
 use crate::dated::in_force_on;
 use crate::error::{AppError, AppResult};
 use crate::events::OrganisationEntity;
+use crate::registry::Registry;
 use crate::state::AppState;
 
 /// Hubs a network keeps (1 to 3 per network).
@@ -26,59 +27,41 @@ pub const MAX_HUBS: usize = 3;
 
 /// Networks, by code; `region` keeps those led in it or whose footprint reaches into it on
 /// `as_at`; `icb` those whose footprint includes it on `as_at`.
-pub async fn list(
-    db: &impl ConnectionTrait,
+pub fn list(
+    registry: &Registry,
     as_at: NaiveDate,
     region: Option<&str>,
     icb: Option<&str>,
 ) -> AppResult<Vec<network::Model>> {
-    let networks = network::Entity::find()
-        .order_by_asc(network::Column::Code)
-        .all(db)
-        .await?;
-    if region.is_none() && icb.is_none() {
-        return Ok(networks);
+    if let Some(icb) = icb
+        && !registry.icbs.contains_key(icb)
+    {
+        return Err(super::icb::unknown(icb));
     }
-    if let Some(icb) = icb {
-        super::icb::referenced(db, icb).await?;
-    }
-    let region_icbs: BTreeSet<String> = match region {
-        Some(region) => super::icb::list(db, as_at, Some(region))
-            .await?
+    let region_icbs: Vec<String> = match region {
+        Some(region) => super::icb::list(registry, as_at, Some(region))?
             .into_iter()
             .map(|i| i.code)
             .collect(),
-        None => BTreeSet::new(),
+        None => Vec::new(),
     };
-    let footprint = footprint_on(db, as_at).await?;
     let serves = |network: &str, icb: &str| {
-        footprint
+        registry
+            .footprint_of_network(network)
             .iter()
-            .any(|f| f.network_code == network && f.icb_code == icb)
+            .any(|f| f.icb_code == icb && in_force(f.valid_from, f.valid_to, as_at))
     };
-    Ok(networks
-        .into_iter()
+    Ok(registry
+        .networks
+        .values()
         .filter(|n| {
             icb.is_none_or(|icb| serves(&n.code, icb))
                 && region.is_none_or(|region| {
                     n.lead_region_code == region || region_icbs.iter().any(|i| serves(&n.code, i))
                 })
         })
+        .cloned()
         .collect())
-}
-
-async fn footprint_on(
-    db: &impl ConnectionTrait,
-    as_at: NaiveDate,
-) -> AppResult<Vec<network_footprint::Model>> {
-    Ok(network_footprint::Entity::find()
-        .filter(in_force_on(
-            network_footprint::Column::ValidFrom,
-            network_footprint::Column::ValidTo,
-            as_at,
-        ))
-        .all(db)
-        .await?)
 }
 
 /// The ICBs in `network`'s footprint on `on`.

@@ -1,10 +1,10 @@
 //! Providers: filtered reads and the administrator's corrections to named contacts.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use entities::enums::{ContactRole, MembershipRole, Nation};
-use entities::{network_membership, provider, provider_contact};
+use entities::{provider, provider_contact};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
 
@@ -12,9 +12,10 @@ use super::audit::{Change, Subject};
 use super::require_reason;
 use super::unit_of_work::UnitOfWork;
 use crate::auth::{Role, Viewer};
-use crate::dated::in_force_on;
+use crate::dated::in_force;
 use crate::error::{AppError, AppResult};
 use crate::events::OrganisationEntity;
+use crate::registry::Registry;
 use crate::state::AppState;
 
 pub struct ProviderFilter<'a> {
@@ -25,41 +26,28 @@ pub struct ProviderFilter<'a> {
 }
 
 /// Providers by ODS code; `network` and `role` look at memberships in force on `as_at`.
-pub async fn list(
-    db: &impl ConnectionTrait,
-    filter: ProviderFilter<'_>,
-) -> AppResult<Vec<provider::Model>> {
-    if let Some(network) = filter.network {
-        super::network::referenced(db, network).await?;
+pub fn list(registry: &Registry, filter: ProviderFilter<'_>) -> AppResult<Vec<provider::Model>> {
+    if let Some(network) = filter.network
+        && !registry.networks.contains_key(network)
+    {
+        return Err(super::network::unknown(network));
     }
-    let mut query = provider::Entity::find().order_by_asc(provider::Column::OdsCode);
-    if let Some(nation) = filter.nation {
-        query = query.filter(provider::Column::Nation.eq(nation));
-    }
-    let providers = query.all(db).await?;
-    if filter.network.is_none() && filter.role.is_none() {
-        return Ok(providers);
-    }
-    let mut members = network_membership::Entity::find().filter(in_force_on(
-        network_membership::Column::ValidFrom,
-        network_membership::Column::ValidTo,
-        filter.as_at,
-    ));
-    if let Some(network) = filter.network {
-        members = members.filter(network_membership::Column::NetworkCode.eq(network));
-    }
-    if let Some(role) = filter.role {
-        members = members.filter(network_membership::Column::Role.eq(role));
-    }
-    let wanted: BTreeSet<String> = members
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.provider_ods)
-        .collect();
-    Ok(providers
-        .into_iter()
-        .filter(|p| wanted.contains(&p.ods_code))
+    let member = |p: &provider::Model| {
+        (filter.network.is_none() && filter.role.is_none())
+            || registry
+                .memberships_of_provider(&p.ods_code)
+                .iter()
+                .any(|m| {
+                    in_force(m.valid_from, m.valid_to, filter.as_at)
+                        && filter.network.is_none_or(|n| m.network_code == n)
+                        && filter.role.is_none_or(|r| m.role == r)
+                })
+    };
+    Ok(registry
+        .providers
+        .values()
+        .filter(|p| filter.nation.is_none_or(|n| p.nation == n) && member(p))
+        .cloned()
         .collect())
 }
 
