@@ -113,9 +113,12 @@ pub struct MapCache {
 #[derive(Default)]
 struct CachedMap {
     generation: u64,
-    map: Option<(std::time::Instant, Arc<OrgSnapshot>)>,
-    registry: Option<(std::time::Instant, Arc<Registry>)>,
+    map: Kept<OrgSnapshot>,
+    registry: Kept<Registry>,
 }
+
+/// A value and when it was read.
+type Kept<T> = Option<(std::time::Instant, Arc<T>)>;
 
 impl MapCache {
     /// `lookups` and `registry_lookups` count the hits and misses of the map and the tables.
@@ -132,26 +135,9 @@ impl MapCache {
 
     /// The organisation tables whole: from the cache while fresh, else read.
     pub async fn registry(&self, db: &DatabaseConnection) -> AppResult<Arc<Registry>> {
-        let generation = match self.cached.lock() {
-            Ok(cached) => {
-                if let Some((read_at, registry)) = &cached.registry
-                    && read_at.elapsed() < MAP_TTL
-                {
-                    self.registry_lookups.hit();
-                    return Ok(registry.clone());
-                }
-                cached.generation
-            }
-            Err(_) => u64::MAX,
-        };
-        self.registry_lookups.miss();
-        let registry = Arc::new(Registry::load(db).await?);
-        if let Ok(mut cached) = self.cached.lock()
-            && cached.generation == generation
-        {
-            cached.registry = Some((std::time::Instant::now(), registry.clone()));
-        }
-        Ok(registry)
+        let load = Registry::load(db);
+        self.kept(|c| &mut c.registry, |_| true, &self.registry_lookups, load)
+            .await
     }
 
     /// The map in force on `date`: from the cache when it holds that date, else read.
@@ -160,27 +146,41 @@ impl MapCache {
         db: &DatabaseConnection,
         date: NaiveDate,
     ) -> AppResult<Arc<OrgSnapshot>> {
+        let load = OrgSnapshot::load(db, date);
+        self.kept(|c| &mut c.map, |map| map.date == date, &self.lookups, load)
+            .await
+    }
+
+    /// The value `slot` keeps, when it is fresh and `fits`; else `load`ed, and kept unless a
+    /// drop happened meanwhile.
+    async fn kept<T>(
+        &self,
+        slot: fn(&mut CachedMap) -> &mut Kept<T>,
+        fits: impl Fn(&T) -> bool,
+        lookups: &crate::metrics::CacheCounters,
+        load: impl Future<Output = AppResult<T>>,
+    ) -> AppResult<Arc<T>> {
         let generation = match self.cached.lock() {
-            Ok(cached) => {
-                if let Some((read_at, map)) = &cached.map
-                    && map.date == date
+            Ok(mut cached) => {
+                if let Some((read_at, value)) = slot(&mut cached)
+                    && fits(value)
                     && read_at.elapsed() < MAP_TTL
                 {
-                    self.lookups.hit();
-                    return Ok(map.clone());
+                    lookups.hit();
+                    return Ok(value.clone());
                 }
                 cached.generation
             }
             Err(_) => u64::MAX,
         };
-        self.lookups.miss();
-        let map = Arc::new(OrgSnapshot::load(db, date).await?);
+        lookups.miss();
+        let value = Arc::new(load.await?);
         if let Ok(mut cached) = self.cached.lock()
             && cached.generation == generation
         {
-            cached.map = Some((std::time::Instant::now(), map.clone()));
+            *slot(&mut cached) = Some((std::time::Instant::now(), value.clone()));
         }
-        Ok(map)
+        Ok(value)
     }
 
     pub fn invalidate(&self) {
