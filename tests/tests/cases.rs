@@ -123,6 +123,21 @@ pub async fn open(app: &TestApp, people: &People, ods: &str, category: i32) -> V
     .await
 }
 
+/// An English category-4 case whose request for information has gone to the provider (its first
+/// letter queued).
+pub async fn requested(app: &TestApp, people: &People) -> Value {
+    let case = open(app, people, ENGLISH, 4).await;
+    let case = find_case_to_answer(app, people, &case).await;
+    ok(
+        app,
+        &people.analyst,
+        "sendRequest",
+        "CaseStepInput",
+        step_input(&case, None),
+    )
+    .await
+}
+
 pub fn step_input(case: &Value, note: Option<&str>) -> Value {
     json!({ "reference": case["reference"], "expectedVersion": case["version"], "note": note })
 }
@@ -901,16 +916,7 @@ async fn a_declared_conflict_blocks_decisions_and_the_decision_needs_two_people(
         "Holder Of Both Roles",
         &["HQIP_ASSOCIATE_DIRECTOR", "REGISTRY_CLINICAL_LEAD"],
     );
-    let case = open(&app, &people, ENGLISH, 4).await;
-    let case = find_case_to_answer(&app, &people, &case).await;
-    let case = ok(
-        &app,
-        &people.analyst,
-        "sendRequest",
-        "CaseStepInput",
-        step_input(&case, None),
-    )
-    .await;
+    let case = requested(&app, &people).await;
     let case = ok(
         &app,
         &lead_clinician(&app, ENGLISH),
@@ -1113,16 +1119,7 @@ async fn mail_waits_for_the_smtp_server_and_arrives_once(app: TestApp) {
     let dispatcher = Dispatcher::new(&app.state, mail_settings(&sink)).unwrap();
     let running = tokio::spawn(dispatcher.run(app.state.outbox.clone()));
     let people = People::new(&app);
-    let case = open(&app, &people, ENGLISH, 4).await;
-    let case = find_case_to_answer(&app, &people, &case).await;
-    ok(
-        &app,
-        &people.analyst,
-        "sendRequest",
-        "CaseStepInput",
-        step_input(&case, None),
-    )
-    .await;
+    let case = requested(&app, &people).await;
     // The server is down: the letter waits, with its error, and is retried.
     let failing = async {
         loop {

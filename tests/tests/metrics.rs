@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::cases::{ENGLISH, People, find_case_to_answer, mail_settings, ok, open, step_input};
+use crate::cases::{People, mail_settings};
 use crate::support::smtp::SmtpSink;
 use crate::support::{self, Db, TestApp};
 
@@ -126,17 +126,7 @@ async fn metrics_count_what_an_operator_watches(kind: Db) {
     let mut socket = crate::subscriptions::subscribe(&app).await;
 
     // A letter the mail server refuses while it is down.
-    let people = People::new(&app);
-    let case = open(&app, &people, ENGLISH, 4).await;
-    let case = find_case_to_answer(&app, &people, &case).await;
-    ok(
-        &app,
-        &people.analyst,
-        "sendRequest",
-        "CaseStepInput",
-        step_input(&case, None),
-    )
-    .await;
+    crate::cases::requested(&app, &People::new(&app)).await;
     let text = eventually(
         &app,
         r#"portal_outbox_send_attempts_total{outcome="failed"}"#,
