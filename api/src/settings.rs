@@ -67,6 +67,8 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// Where `GET /metrics` is served, if anywhere.
     pub metrics: MetricsExposure,
+    /// A file of the only operations to run (an Apollo persisted-query manifest); `None` runs any.
+    pub registered_operations: Option<PathBuf>,
 }
 
 /// Where `GET /metrics` is served (`PORTAL_METRICS`).
@@ -184,6 +186,7 @@ impl Settings {
             workers: None,
             cors_origins: cors_origins(var("PORTAL_CORS_ORIGINS").as_deref().unwrap_or(""))?,
             metrics: metrics_exposure(var("PORTAL_METRICS").as_deref())?,
+            registered_operations: var("PORTAL_REGISTERED_OPERATIONS").map(PathBuf::from),
         };
         settings.check()?;
         Ok(settings)
@@ -295,6 +298,7 @@ Settings (environment variables; the README's table says more):
   PORTAL_INTROSPECTION         __schema and __type [on in development]
   PORTAL_CORS_ORIGINS          browser origins allowed, comma-separated [none]
   PORTAL_METRICS               GET /metrics: off, on (beside the API) or HOST:PORT of its own [off]
+  PORTAL_REGISTERED_OPERATIONS a persisted-query manifest: run only its operations [any operation]
   PORTAL_REQUEST_TIMEOUT_MS    longest an operation runs [10000]
   PORTAL_MAX_BODY_BYTES        largest request body or WebSocket message [262144]
   PORTAL_MAX_RESPONSE_BYTES    largest answer [8388608]

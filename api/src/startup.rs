@@ -88,7 +88,14 @@ impl Application {
             max_message_bytes: settings.max_body_bytes,
             max_response_bytes: settings.max_response_bytes,
             stopping: stopping_seen,
-            persisted: PersistedQueries::new(state.metrics.cache("persisted_queries")),
+            persisted: PersistedQueries::new(
+                state.metrics.cache("persisted_queries"),
+                settings
+                    .registered_operations
+                    .as_deref()
+                    .map(PersistedQueries::registered_from)
+                    .transpose()?,
+            ),
             metrics: state.metrics.clone(),
         });
         let scrape = web::Data::new(Scrape {

@@ -26,6 +26,9 @@ pub enum ErrorCode {
     ResponseTooLarge,
     /// An Automatic Persisted Query's hash the server does not hold: send the query with it.
     PersistedQueryNotFound,
+    /// The portal runs registered operations only (`PORTAL_REGISTERED_OPERATIONS`), and this is
+    /// not one.
+    OperationNotRegistered,
 }
 
 impl ErrorCode {
@@ -41,6 +44,7 @@ impl ErrorCode {
             Self::RequestTimeout => "REQUEST_TIMEOUT",
             Self::ResponseTooLarge => "RESPONSE_TOO_LARGE",
             Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
+            Self::OperationNotRegistered => "OPERATION_NOT_REGISTERED",
         }
     }
 }

@@ -279,6 +279,7 @@ pub fn settings(database_url: &str) -> Settings {
         clock_interval: None,
         cors_origins: vec!["https://dashboard.portal.test".into()],
         metrics: api::settings::MetricsExposure::Off,
+        registered_operations: None,
     }
 }
 

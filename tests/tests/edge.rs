@@ -261,3 +261,74 @@ async fn persisted_queries_answer_by_hash_once_sent() {
         .unwrap();
     assert_eq!(by_get["data"]["networks"]["totalCount"], 14, "{by_get}");
 }
+
+/// With `PORTAL_REGISTERED_OPERATIONS`, the portal runs the operations of its manifest only:
+/// by hash or in full; any other text or hash is refused before it is parsed. A manifest that
+/// cannot be read stops the start, naming the variable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_registered_operations_run_when_a_manifest_is_given() {
+    let database = support::migrated_database(Db::Sqlite).await.unwrap();
+    let mut settings = support::settings(&database.url);
+    let query = "{ networks { totalCount } }";
+    let hash = "38b999423f4bfdce6578b337f4f97a64346b9d8b34f51bbbd6626bd290c03844";
+    let manifest = settings.data_dir.join("operations.json");
+    std::fs::create_dir_all(&settings.data_dir).unwrap();
+    std::fs::write(
+        &manifest,
+        json!({ "format": "apollo-persisted-query-manifest", "version": 1, "operations": [
+            { "id": hash, "name": "Count", "type": "query", "body": query }
+        ] })
+        .to_string(),
+    )
+    .unwrap();
+    settings.registered_operations = Some(manifest);
+    let app = support::spawn_with(database, settings).await;
+    let token = app.token(&["NATIONAL_VIEWER"]);
+    let send = |body: Value| {
+        app.client
+            .post(format!("{}/graphql", app.address))
+            .bearer_auth(&token)
+            .header("accept", "application/graphql-response+json")
+            .json(&body)
+            .send()
+    };
+    let by_hash: Value =
+        send(json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } }))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(by_hash["data"]["networks"]["totalCount"], 14, "{by_hash}");
+    let in_full: Value = send(json!({ "query": query }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(in_full["data"]["networks"]["totalCount"], 14, "{in_full}");
+    for refused in [
+        json!({ "query": "{ regions { code } }" }),
+        json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": "0".repeat(64) } } }),
+    ] {
+        let response = send(refused).await.unwrap();
+        assert_eq!(response.status(), 400);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "OPERATION_NOT_REGISTERED",
+            "{body}"
+        );
+        assert!(body.get("data").is_none());
+    }
+
+    let database = support::migrated_database(Db::Sqlite).await.unwrap();
+    let mut settings = support::settings(&database.url);
+    settings.registered_operations = Some("/nonexistent/operations.json".into());
+    let clock = std::sync::Arc::new(graphql::clock::ManualClock::new(support::now()));
+    let error = api::startup::Application::build(&settings, clock, Default::default())
+        .await
+        .err()
+        .expect("the start fails")
+        .to_string();
+    assert!(error.contains("PORTAL_REGISTERED_OPERATIONS"), "{error}");
+}

@@ -206,6 +206,14 @@ fn params(
                 "PersistedQueryNotFound".into(),
             ));
         }
+        Err(Refusal::NotRegistered) => {
+            return Err((
+                ErrorCode::OperationNotRegistered,
+                "This portal runs registered operations only, and this is not one of them; \
+                 add it to the operations file (PORTAL_REGISTERED_OPERATIONS) and deploy it."
+                    .into(),
+            ));
+        }
         Err(Refusal::Invalid(message)) => return Err(bad(&message)),
     };
     Ok(Params {
