@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{self, Db};
+use crate::support::{self, Db, TestApp};
 
 const ALLOWED: &str = "https://dashboard.portal.test";
 
@@ -212,15 +212,8 @@ async fn persisted_queries_answer_by_hash_once_sent() {
     // sha256sum of the query's text.
     let hash = "38b999423f4bfdce6578b337f4f97a64346b9d8b34f51bbbd6626bd290c03844";
     let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
-    let send = |body: Value| {
-        app.client
-            .post(format!("{}/graphql", app.address))
-            .bearer_auth(&token)
-            .header("accept", "application/graphql-response+json")
-            .json(&body)
-            .send()
-    };
-    let miss = send(json!({ "extensions": extensions })).await.unwrap();
+    let send = |body: Value| post_body(&app, &token, body);
+    let miss = send(json!({ "extensions": extensions })).await;
     assert_eq!(miss.status(), 400);
     let miss: Value = miss.json().await.unwrap();
     assert_eq!(
@@ -228,20 +221,16 @@ async fn persisted_queries_answer_by_hash_once_sent() {
         "{miss}"
     );
     assert_eq!(miss["errors"][0]["message"], "PersistedQueryNotFound");
-    let wrong = send(json!({ "query": "{ regions { code } }", "extensions": extensions }))
-        .await
-        .unwrap();
+    let wrong = send(json!({ "query": "{ regions { code } }", "extensions": extensions })).await;
     assert_eq!(wrong.status(), 400, "a query under another's hash");
     let full: Value = send(json!({ "query": query, "extensions": extensions }))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(full["data"]["networks"]["totalCount"], 14, "{full}");
     let hit: Value = send(json!({ "extensions": extensions }))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -284,34 +273,21 @@ async fn only_registered_operations_run_when_a_manifest_is_given() {
     settings.registered_operations = Some(manifest);
     let app = support::spawn_with(database, settings).await;
     let token = app.token(&["NATIONAL_VIEWER"]);
-    let send = |body: Value| {
-        app.client
-            .post(format!("{}/graphql", app.address))
-            .bearer_auth(&token)
-            .header("accept", "application/graphql-response+json")
-            .json(&body)
-            .send()
-    };
+    let send = |body: Value| post_body(&app, &token, body);
     let by_hash: Value =
         send(json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } }))
             .await
-            .unwrap()
             .json()
             .await
             .unwrap();
     assert_eq!(by_hash["data"]["networks"]["totalCount"], 14, "{by_hash}");
-    let in_full: Value = send(json!({ "query": query }))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let in_full: Value = send(json!({ "query": query })).await.json().await.unwrap();
     assert_eq!(in_full["data"]["networks"]["totalCount"], 14, "{in_full}");
     for refused in [
         json!({ "query": "{ regions { code } }" }),
         json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": "0".repeat(64) } } }),
     ] {
-        let response = send(refused).await.unwrap();
+        let response = send(refused).await;
         assert_eq!(response.status(), 400);
         let body: Value = response.json().await.unwrap();
         assert_eq!(
@@ -331,4 +307,16 @@ async fn only_registered_operations_run_when_a_manifest_is_given() {
         .expect("the start fails")
         .to_string();
     assert!(error.contains("PORTAL_REGISTERED_OPERATIONS"), "{error}");
+}
+
+/// POSTs `body` as it stands (a persisted-query request may have no `query`).
+async fn post_body(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
+    app.client
+        .post(app.graphql_url())
+        .bearer_auth(token)
+        .header("accept", "application/graphql-response+json")
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
 }
