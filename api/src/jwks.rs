@@ -9,7 +9,7 @@
 //!   than `MAX_AGE` (so a withdrawn key goes).
 //! - Refreshes are rate-limited: at most one per `min_refresh`, shared by every request waiting for
 //!   it, so tokens naming made-up `kid`s cannot make the portal hammer the provider. A refresh that
-//!   fails keeps the keys already held.
+//!   fails, or finds no key the portal accepts, keeps the keys already held.
 //! - The answer is bounded (64 KiB, 5 s).
 
 use std::collections::HashMap;
@@ -89,6 +89,12 @@ impl PublishedKeys {
         }
         *asked = Instant::now();
         match read(&self.client, &self.url).await {
+            // An empty set is far likelier a fault at the provider than every key withdrawn.
+            Ok(keys) if keys.is_empty() => {
+                tracing::warn!(
+                    "the identity provider's key set holds no key the portal accepts; keeping those held"
+                )
+            }
             Ok(keys) => {
                 tracing::info!(keys = keys.len(), "read the identity provider's keys again");
                 if let Ok(mut held) = self.held.write() {

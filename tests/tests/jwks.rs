@@ -207,6 +207,15 @@ async fn production_takes_keys_from_the_identity_providers_set_by_kid() {
     assert_eq!(code, 401, "a withdrawn key is refused");
     let (code, _) = status(&app, &b.token("b")).await;
     assert_eq!(code, 200);
+
+    // A set with no key the portal accepts is a fault at the provider: the keys held stay.
+    jwks.publish(json!({ "keys": others() }));
+    tokio::time::sleep(MIN_REFRESH + Duration::from_millis(100)).await;
+    let (code, _) = status(&app, &b.token("unknown")).await;
+    assert_eq!(code, 401);
+    assert_eq!(jwks.reads(), 4);
+    let (code, _) = status(&app, &b.token("b")).await;
+    assert_eq!(code, 200, "the keys held survive an empty set");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
