@@ -249,7 +249,6 @@ async fn run_clock(state: AppState, interval: std::time::Duration) {
         let pass = graphql::service::clock::pass(&state).await;
         pass.log();
         pass.count(&state.metrics);
-        state.metrics.clock_finished(chrono::Utc::now());
         tokio::time::sleep(interval).await;
     }
 }

@@ -142,8 +142,6 @@ pub struct Metrics {
     operations: Family<OperationLabels, Counter>,
     operation_names: Mutex<HashSet<String>>,
     statements: Counter<u64, AtomicU64>,
-    /// The statement count already added to `statements`.
-    statements_counted: Mutex<u64>,
     pool: Family<StateLabels, Gauge>,
     pool_max: Gauge,
     letters: Family<StateLabels, Gauge>,
@@ -178,7 +176,6 @@ impl Metrics {
             operations: Family::default(),
             operation_names: Mutex::default(),
             statements: Counter::default(),
-            statements_counted: Mutex::default(),
             pool: Family::default(),
             pool_max: Gauge::default(),
             letters: Family::default(),
@@ -267,7 +264,7 @@ impl Metrics {
         );
         registry.register(
             "cache_lookups",
-            "Lookups in the portal's caches (organisation_map, series, persisted_queries), by result",
+            "Lookups in the portal's caches (organisation_map, registry, series, persisted_queries), by result",
             metrics.caches.clone(),
         );
         metrics.registry = registry;
@@ -276,11 +273,10 @@ impl Metrics {
 
     /// The registry in the Prometheus text format (0.0.4), after the gauges read at scrape.
     pub fn encode(&self, database: Database, backlog: Backlog) -> String {
-        if let Ok(mut counted) = self.statements_counted.lock() {
-            self.statements
-                .inc_by(database.statements.saturating_sub(*counted));
-            *counted = (*counted).max(database.statements);
-        }
+        // The connection counts; the counter follows it, never backwards.
+        self.statements
+            .inner()
+            .fetch_max(database.statements, std::sync::atomic::Ordering::Relaxed);
         self.pool
             .get_or_create(&StateLabels { state: "idle" })
             .set(i64::from(database.idle));
@@ -370,27 +366,26 @@ impl Metrics {
         }
     }
 
-    /// One attempt to send a letter; `queued_for` is how long it had waited when it was sent.
+    /// One attempt to send a letter that has waited `queued_for`; a sent one's wait is its
+    /// delivery time.
     pub fn letter_attempt(&self, sent: bool, queued_for: Option<Duration>) {
         let outcome = if sent { "sent" } else { "failed" };
         self.letter_attempts
             .get_or_create(&OutcomeLabels { outcome })
             .inc();
-        if let Some(waited) = queued_for {
+        if sent && let Some(waited) = queued_for {
             self.letter_delivery.observe(waited.as_secs_f64());
         }
     }
 
-    /// One part of a clock pass.
-    pub fn clock_part(&self, part: &'static str, ok: bool) {
-        let outcome = if ok { "ok" } else { "error" };
-        self.clock_passes
-            .get_or_create(&PartLabels { part, outcome })
-            .inc();
-    }
-
-    /// The end of a clock pass.
-    pub fn clock_finished(&self, at: chrono::DateTime<chrono::Utc>) {
+    /// A clock pass that ended `at`, with each part's outcome.
+    pub fn clock_pass(&self, at: chrono::DateTime<chrono::Utc>, parts: &[(&'static str, bool)]) {
+        for &(part, ok) in parts {
+            let outcome = if ok { "ok" } else { "error" };
+            self.clock_passes
+                .get_or_create(&PartLabels { part, outcome })
+                .inc();
+        }
         self.clock_last_pass.set(at.timestamp());
     }
 

@@ -134,8 +134,7 @@ impl Dispatcher {
             let attempts = letter.attempts + 1;
             let sent = self.send(&letter).await;
             let waited = (Utc::now() - letter.created_at).to_std().ok();
-            self.metrics
-                .letter_attempt(sent.is_ok(), waited.filter(|_| sent.is_ok()));
+            self.metrics.letter_attempt(sent.is_ok(), waited);
             let _writes = self.writes.hold(&self.db).await;
             match sent {
                 Ok(()) => {

@@ -50,12 +50,17 @@ impl ClockPass {
         ))
     }
 
-    /// Counts each part's outcome.
+    /// Counts the pass, ended now, and each part's outcome.
     pub fn count(&self, metrics: &crate::metrics::Metrics) {
-        metrics.clock_part("case", self.cases.is_ok());
-        metrics.clock_part("workplan", self.workplans.is_ok());
-        metrics.clock_part("risk", self.risks.is_ok());
-        metrics.clock_part("document", self.documents.is_ok());
+        metrics.clock_pass(
+            chrono::Utc::now(),
+            &[
+                ("case", self.cases.is_ok()),
+                ("workplan", self.workplans.is_ok()),
+                ("risk", self.risks.is_ok()),
+                ("document", self.documents.is_ok()),
+            ],
+        );
     }
 
     /// Logs each part: what it did, or why it failed.
