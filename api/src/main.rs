@@ -169,18 +169,17 @@ async fn run(command: Command, settings: Settings) -> Result<(), api::startup::B
             sub,
             name,
             email,
-            grants,
+            grants: specs,
             hours,
         } => {
-            let grants_given = grants;
-            let grants = grants_given
+            let grants = specs
                 .iter()
                 .map(|g| parse_grant(g))
                 .collect::<Result<Vec<_>, _>>()?;
             // Codes are checked against the organisation map, so a mistyped code fails here
             // rather than as an empty dashboard.
             let conn = db::prepared(&settings).await?;
-            for (spec, grant) in grants_given.iter().zip(&grants) {
+            for (spec, grant) in specs.iter().zip(&grants) {
                 in_the_map(&conn, grant)
                     .await
                     .map_err(|e| format!("--grant {spec}: {}", e.message()))?;

@@ -94,6 +94,10 @@ impl PersistedQueries {
             Some(persisted) => Some(sent_hash(persisted)?),
             None => None,
         };
+        // A plain query, with nothing registered: nothing to hash.
+        if hash.is_none() && self.registered.is_none() {
+            return Ok(query);
+        }
         let digest = query
             .as_ref()
             .map(|q| crate::hex(&Sha256::digest(q.as_bytes())));
