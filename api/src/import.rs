@@ -135,9 +135,9 @@ const COLUMNS: &str =
     "indicator,organisation,period,segment_kind,segment_value,numerator,denominator,value,status";
 const REQUIRED_COLUMNS: [&str; 4] = ["indicator", "organisation", "period", "status"];
 
-/// Reads every line of the file; a line that cannot be read carries why, so the batch's report
-/// lists it with the rest. Line 1 is the header.
-pub fn read_lines(input: impl Read) -> Result<Vec<Line>, String> {
+/// The file's lines, read one at a time as the batch takes them; a line that cannot be read
+/// carries why, so the batch's report lists it with the rest. Line 1 is the header, read here.
+pub fn read_lines(input: impl Read) -> Result<impl Iterator<Item = Line>, String> {
     let mut reader = csv::Reader::from_reader(input);
     let header = reader
         .headers()
@@ -152,15 +152,14 @@ pub fn read_lines(input: impl Read) -> Result<Vec<Line>, String> {
         ));
     }
     Ok(reader
-        .deserialize::<Row>()
+        .into_deserialize::<Row>()
         .enumerate()
         .map(|(i, row)| Line {
             line: i + 2,
             row: row
                 .map_err(|e| format!("unreadable: {e}"))
                 .and_then(submitted),
-        })
-        .collect())
+        }))
 }
 
 /// The operator running the import, recorded as the batch's submitter.

@@ -1,5 +1,6 @@
 //! The `portal` process: settings, database, HTTP routes and the CLI's commands.
 
+pub mod cli;
 pub mod db;
 pub mod demo;
 pub mod import;

@@ -31,25 +31,20 @@ impl IndicatorMutation {
         input: SubmitIndicatorValuesInput,
     ) -> Result<SubmissionResult> {
         let viewer = viewer(ctx)?;
-        let lines = input
-            .values
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| Line {
-                line: i + 1,
-                row: Ok(Submitted {
-                    indicator: v.indicator,
-                    organisation: v.organisation,
-                    period: v.period.0,
-                    segment_kind: v.segment.kind.as_str().to_owned(),
-                    segment_value: v.segment.value,
-                    numerator: v.numerator,
-                    denominator: v.denominator,
-                    value: v.value,
-                    status: v.status.into(),
-                }),
-            })
-            .collect();
+        let lines = input.values.into_iter().enumerate().map(|(i, v)| Line {
+            line: i + 1,
+            row: Ok(Submitted {
+                indicator: v.indicator,
+                organisation: v.organisation,
+                period: v.period.0,
+                segment_kind: v.segment.kind.as_str().to_owned(),
+                segment_value: v.segment.value,
+                numerator: v.numerator,
+                denominator: v.denominator,
+                value: v.value,
+                status: v.status.into(),
+            }),
+        });
         let outcome =
             submission::submit(state(ctx)?, viewer, lines, "API", input.reason.as_deref()).await?;
         Ok(SubmissionResult {

@@ -56,18 +56,6 @@ pub struct Outcome {
     pub unchanged: usize,
 }
 
-type Key = (String, String, NaiveDate, String, String);
-
-fn key(row: &Submitted) -> Key {
-    (
-        row.indicator.clone(),
-        row.organisation.clone(),
-        row.period,
-        row.segment_kind.clone(),
-        row.segment_value.clone(),
-    )
-}
-
 fn whole(x: f64) -> bool {
     x.fract() == 0.0
 }
@@ -128,15 +116,18 @@ fn figures_problem(kind: IndicatorKind, row: &Submitted) -> Option<String> {
     }
 }
 
-/// Validates the whole batch, then writes all of it or nothing.
+/// Validates the whole batch, then writes all of it or nothing. Lines are taken one at a time
+/// and kept as `Checked` rows (about 80 bytes each, their strings interned), so a file of
+/// 300,000 values is held in some 25 MiB, never as the text or the typed rows.
 pub async fn submit(
     state: &AppState,
     viewer: &Viewer,
-    lines: Vec<Line>,
+    lines: impl IntoIterator<Item = Line>,
     origin: &str,
     reason: Option<&str>,
 ) -> AppResult<Outcome> {
-    if lines.is_empty() {
+    let mut lines = lines.into_iter().peekable();
+    if lines.peek().is_none() {
         return Err(AppError::bad_input("The batch has no rows."));
     }
     let db = &state.db;
@@ -149,26 +140,12 @@ pub async fn submit(
     let map = state.org_map_today().await?;
     let today = map.date;
     let networks: BTreeSet<&str> = map.networks.iter().map(|(n, _)| n.as_str()).collect();
-    // Every ICB that ever existed: a residence breakdown of a past period names the ICBs of then.
-    let icbs: BTreeSet<String> = if lines
-        .iter()
-        .any(|l| l.row.as_ref().is_ok_and(|r| r.segment_kind == RESIDENCE))
-    {
-        icb::Entity::find()
-            .select_only()
-            .column(icb::Column::Code)
-            .into_tuple()
-            .all(db)
-            .await?
-            .into_iter()
-            .collect()
-    } else {
-        BTreeSet::new()
-    };
+    // Every ICB that ever existed, read at the first residence row: a residence breakdown of a
+    // past period names the ICBs of then.
+    let mut icbs: Option<BTreeSet<String>> = None;
 
     let mut problems = Vec::new();
-    let mut first_line: HashMap<Key, usize> = HashMap::new();
-    let mut rows = Vec::with_capacity(lines.len());
+    let mut batch = Rows::default();
     for Line { line, row } in lines {
         let row = match row {
             Ok(row) => row,
@@ -177,6 +154,18 @@ pub async fn submit(
                 continue;
             }
         };
+        if row.segment_kind == RESIDENCE && icbs.is_none() {
+            icbs = Some(
+                icb::Entity::find()
+                    .select_only()
+                    .column(icb::Column::Code)
+                    .into_tuple()
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .collect(),
+            );
+        }
         let problem = match catalogue.get(&row.indicator) {
             None => Some(format!("unknown indicator \"{}\"", row.indicator)),
             Some(indicator) => {
@@ -206,7 +195,7 @@ pub async fn submit(
                                 &row.segment_kind,
                                 &row.segment_value,
                                 indicator.level,
-                                |c| icbs.contains(c),
+                                |c| icbs.as_ref().is_some_and(|icbs| icbs.contains(c)),
                             )
                         })
                         .or_else(|| figures_problem(indicator.kind, &row))
@@ -214,21 +203,14 @@ pub async fn submit(
                 }
             }
         };
-        let problem = problem.or_else(|| {
-            first_line.get(&key(&row)).map(|first| {
-                format!(
-                    "duplicates line {first} (same indicator, organisation, period and segment)"
-                )
-            })
-        });
         match problem {
             Some(reason) => problems.push(Problem { line, reason }),
-            None => {
-                first_line.insert(key(&row), line);
-                rows.push(row);
-            }
+            // Kept even when another line is wrong: a later line may repeat it.
+            None => batch.push(&row, line),
         }
     }
+    batch.sort();
+    problems.extend(batch.duplicates());
     if !problems.is_empty() {
         problems.sort_by_key(|p| p.line);
         let count = problems.len();
@@ -242,18 +224,8 @@ pub async fn submit(
             problems,
         });
     }
-    write(state, viewer, rows, origin, reason).await
-}
-
-async fn write(
-    state: &AppState,
-    viewer: &Viewer,
-    rows: Vec<Submitted>,
-    origin: &str,
-    reason: Option<&str>,
-) -> AppResult<Outcome> {
     let mut work = UnitOfWork::begin(state).await?;
-    let outcome = write_in(&mut work, viewer, rows, origin, reason).await?;
+    let outcome = batch.write(&mut work, viewer, origin, reason).await?;
     work.commit().await?;
     if let Some(batch) = outcome.batch_id {
         tracing::info!(actor = %viewer.sub, batch, created = outcome.created, revised = outcome.revised, unchanged = outcome.unchanged, "indicator values published");
@@ -261,9 +233,9 @@ async fn write(
     Ok(outcome)
 }
 
-/// Writes validated rows as one batch inside `work`: unchanged rows are left, changed ones
-/// revised. The portal's own derived values are written here too, in the unit of work of the
-/// change they derive from.
+/// Writes validated, distinct rows as one batch inside `work`: unchanged rows are left, changed
+/// ones revised. The portal's own derived values are written here too, in the unit of work of
+/// the change they derive from.
 pub(crate) async fn write_in(
     work: &mut UnitOfWork<'_>,
     viewer: &Viewer,
@@ -271,163 +243,327 @@ pub(crate) async fn write_in(
     origin: &str,
     reason: Option<&str>,
 ) -> AppResult<Outcome> {
-    let txn = work.db();
-    if txn.get_database_backend() == DatabaseBackend::Postgres {
-        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({SUBMIT_LOCK_KEY})"))
-            .await?;
+    let mut batch = Rows::default();
+    for (i, row) in rows.iter().enumerate() {
+        batch.push(row, i + 1);
     }
-    let codes: BTreeSet<&str> = rows.iter().map(|r| r.indicator.as_str()).collect();
-    let organisations: BTreeSet<&str> = rows.iter().map(|r| r.organisation.as_str()).collect();
-    let (first, last) = rows
-        .iter()
-        .fold((NaiveDate::MAX, NaiveDate::MIN), |(a, b), r| {
-            (a.min(r.period), b.max(r.period))
-        });
-    let mut existing: HashMap<Key, indicator_value::Model> = HashMap::new();
-    for chunk in organisations
-        .iter()
-        .copied()
-        .collect::<Vec<_>>()
-        .chunks(INSERT_CHUNK)
-    {
-        for m in indicator_value::Entity::find()
-            .filter(indicator_value::Column::IndicatorCode.is_in(codes.iter().copied()))
-            .filter(indicator_value::Column::Organisation.is_in(chunk.iter().copied()))
-            .filter(indicator_value::Column::PeriodStart.between(first, last))
-            .all(txn)
-            .await?
-        {
-            existing.insert(
-                (
-                    m.indicator_code.clone(),
-                    m.organisation.clone(),
-                    m.period_start,
-                    m.segment_kind.clone(),
-                    m.segment_value.clone(),
-                ),
-                m,
-            );
+    batch.sort();
+    batch.write(work, viewer, origin, reason).await
+}
+
+/// A validated row with its strings interned in `Rows::names`: its identity first, so sorting
+/// brings duplicates together and a chunk's values cover few indicators and organisations.
+struct Checked {
+    indicator: u32,
+    organisation: u32,
+    period: NaiveDate,
+    segment_kind: u32,
+    segment_value: u32,
+    line: u32,
+    /// 1 for a new value, the next revision for a changed one, 0 for one left as it is.
+    revision: i32,
+    numerator: Option<f64>,
+    denominator: Option<f64>,
+    value: Option<f64>,
+    status: ValueStatus,
+}
+
+type Identity = (u32, u32, NaiveDate, u32, u32);
+type Figures = (Option<f64>, Option<f64>, Option<f64>);
+/// A value already held: its id, figures, status and revision.
+type Held = (i32, Figures, ValueStatus, i32);
+/// The columns read of a value already held, in `select` order.
+type HeldRow = (
+    i32,
+    String,
+    String,
+    NaiveDate,
+    String,
+    String,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+    ValueStatus,
+    i32,
+);
+
+impl Checked {
+    fn identity(&self) -> Identity {
+        (
+            self.indicator,
+            self.organisation,
+            self.period,
+            self.segment_kind,
+            self.segment_value,
+        )
+    }
+}
+
+/// The rows of one batch. Names are only taken from checked rows, so they are the catalogue's,
+/// the map's and the segments': a few hundred, whatever the number of rows.
+#[derive(Default)]
+struct Rows {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+    rows: Vec<Checked>,
+}
+
+impl Rows {
+    fn id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
         }
+        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.ids.insert(name.to_owned(), id);
+        self.names.push(name.to_owned());
+        id
     }
-    let mut outcome = Outcome {
-        rows: rows.len(),
-        ..Outcome::default()
-    };
-    let mut fresh = Vec::new();
-    let mut superseded = Vec::new();
-    for row in rows {
-        match existing.remove(&key(&row)) {
-            Some(old)
-                if old.numerator == row.numerator
-                    && old.denominator == row.denominator
-                    && old.value == row.value
-                    && old.status == row.status =>
+
+    fn name(&self, id: u32) -> &str {
+        self.names.get(id as usize).map_or("", String::as_str)
+    }
+
+    fn push(&mut self, row: &Submitted, line: usize) {
+        let checked = Checked {
+            indicator: self.id(&row.indicator),
+            organisation: self.id(&row.organisation),
+            period: row.period,
+            segment_kind: self.id(&row.segment_kind),
+            segment_value: self.id(&row.segment_value),
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            revision: 0,
+            numerator: row.numerator,
+            denominator: row.denominator,
+            value: row.value,
+            status: row.status,
+        };
+        self.rows.push(checked);
+    }
+
+    /// By identity, then line: what `duplicates` and `write` expect.
+    fn sort(&mut self) {
+        self.rows.sort_unstable_by_key(|r| (r.identity(), r.line));
+    }
+
+    /// Each sorted row that repeats an earlier one.
+    fn duplicates(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let mut first = None;
+        for row in &self.rows {
+            match first {
+                Some((identity, line)) if identity == row.identity() => problems.push(Problem {
+                    line: row.line as usize,
+                    reason: format!(
+                        "duplicates line {line} (same indicator, organisation, period and segment)"
+                    ),
+                }),
+                _ => first = Some((row.identity(), row.line)),
+            }
+        }
+        problems
+    }
+
+    /// Compares every (sorted) row with the value it would replace, then writes the batch with its
+    /// counts (the batch's row is append-only), the replaced values to the revisions, and the
+    /// new ones: a chunk at a time, so no step holds more than a chunk's models.
+    async fn write(
+        mut self,
+        work: &mut UnitOfWork<'_>,
+        viewer: &Viewer,
+        origin: &str,
+        reason: Option<&str>,
+    ) -> AppResult<Outcome> {
+        let txn = work.db();
+        if txn.get_database_backend() == DatabaseBackend::Postgres {
+            txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({SUBMIT_LOCK_KEY})"))
+                .await?;
+        }
+        let mut superseded: Vec<i32> = Vec::new();
+        for chunk in self.rows.chunks_mut(INSERT_CHUNK) {
+            let names = |pick: fn(&Checked) -> u32| {
+                chunk
+                    .iter()
+                    .map(|r| {
+                        self.names
+                            .get(pick(r) as usize)
+                            .cloned()
+                            .unwrap_or_default()
+                    })
+                    .collect::<BTreeSet<_>>()
+            };
+            let (codes, organisations) = (names(|r| r.indicator), names(|r| r.organisation));
+            let first = chunk
+                .iter()
+                .map(|r| r.period)
+                .min()
+                .unwrap_or(NaiveDate::MIN);
+            let last = chunk
+                .iter()
+                .map(|r| r.period)
+                .max()
+                .unwrap_or(NaiveDate::MAX);
+            // Only what the comparison needs: the rows replaced are read whole when written.
+            use indicator_value::Column as C;
+            let mut existing: HashMap<Identity, Held> = HashMap::new();
+            for (id, indicator, organisation, period, kind, value, figures, status, revision) in
+                indicator_value::Entity::find()
+                    .select_only()
+                    .columns([C::Id, C::IndicatorCode, C::Organisation, C::PeriodStart])
+                    .columns([
+                        C::SegmentKind,
+                        C::SegmentValue,
+                        C::Numerator,
+                        C::Denominator,
+                    ])
+                    .columns([C::Value, C::Status, C::Revision])
+                    .filter(C::IndicatorCode.is_in(codes))
+                    .filter(C::Organisation.is_in(organisations))
+                    .filter(C::PeriodStart.between(first, last))
+                    .into_tuple::<HeldRow>()
+                    .all(txn)
+                    .await?
+                    .into_iter()
+                    .map(|(id, i, o, p, k, v, n, d, x, s, r)| (id, i, o, p, k, v, (n, d, x), s, r))
             {
-                outcome.unchanged += 1
+                let name = |name: &str| self.ids.get(name).copied();
+                if let (Some(i), Some(o), Some(k), Some(v)) = (
+                    name(&indicator),
+                    name(&organisation),
+                    name(&kind),
+                    name(&value),
+                ) {
+                    existing.insert((i, o, period, k, v), (id, figures, status, revision));
+                }
             }
-            Some(old) => {
-                outcome.revised += 1;
-                fresh.push((row, old.revision + 1));
-                superseded.push(old);
-            }
-            None => {
-                outcome.created += 1;
-                fresh.push((row, 1));
+            for row in chunk.iter_mut() {
+                row.revision = match existing.remove(&row.identity()) {
+                    Some((_, figures, status, _))
+                        if figures == (row.numerator, row.denominator, row.value)
+                            && status == row.status =>
+                    {
+                        0
+                    }
+                    Some((id, _, _, revision)) => {
+                        superseded.push(id);
+                        revision + 1
+                    }
+                    None => 1,
+                };
             }
         }
-    }
-    if fresh.is_empty() {
-        return Ok(outcome);
-    }
-    let now = work.now;
-    let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
-    let batch = indicator_batch::Entity::insert(indicator_batch::ActiveModel {
-        id: NotSet,
-        submitted_by_sub: Set(viewer.sub.clone()),
-        submitted_by_name: Set(viewer.name.clone()),
-        submitted_at: Set(now),
-        origin: Set(origin.to_owned()),
-        reason: Set(reason.map(str::to_owned)),
-        rows: Set(count(outcome.rows)),
-        created: Set(count(outcome.created)),
-        revised: Set(count(outcome.revised)),
-        unchanged: Set(count(outcome.unchanged)),
-    })
-    .exec(txn)
-    .await?
-    .last_insert_id;
-    for chunk in superseded.chunks(INSERT_CHUNK) {
-        indicator_value_revision::Entity::insert_many(chunk.iter().map(|old| {
-            indicator_value_revision::ActiveModel {
-                id: NotSet,
-                indicator_code: Set(old.indicator_code.clone()),
-                organisation: Set(old.organisation.clone()),
-                period_start: Set(old.period_start),
-                segment_kind: Set(old.segment_kind.clone()),
-                segment_value: Set(old.segment_value.clone()),
-                numerator: Set(old.numerator),
-                denominator: Set(old.denominator),
-                value: Set(old.value),
-                status: Set(old.status),
-                revision: Set(old.revision),
-                batch_id: Set(old.batch_id),
-                submitted_by_sub: Set(old.submitted_by_sub.clone()),
-                submitted_by_name: Set(old.submitted_by_name.clone()),
-                submitted_at: Set(old.submitted_at),
-                superseded_at: Set(now),
-                superseded_by_batch: Set(batch),
+        let mut outcome = Outcome {
+            rows: self.rows.len(),
+            ..Outcome::default()
+        };
+        for row in &self.rows {
+            match row.revision {
+                0 => outcome.unchanged += 1,
+                1 => outcome.created += 1,
+                _ => outcome.revised += 1,
             }
-        }))
+        }
+        if outcome.created + outcome.revised == 0 {
+            return Ok(outcome);
+        }
+        let now = work.now;
+        let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+        let batch = indicator_batch::Entity::insert(indicator_batch::ActiveModel {
+            id: NotSet,
+            submitted_by_sub: Set(viewer.sub.clone()),
+            submitted_by_name: Set(viewer.name.clone()),
+            submitted_at: Set(now),
+            origin: Set(origin.to_owned()),
+            reason: Set(reason.map(str::to_owned)),
+            rows: Set(count(outcome.rows)),
+            created: Set(count(outcome.created)),
+            revised: Set(count(outcome.revised)),
+            unchanged: Set(count(outcome.unchanged)),
+        })
         .exec(txn)
-        .await?;
-        indicator_value::Entity::delete_many()
-            .filter(indicator_value::Column::Id.is_in(chunk.iter().map(|old| old.id)))
+        .await?
+        .last_insert_id;
+        for ids in superseded.chunks(INSERT_CHUNK) {
+            let old = indicator_value::Entity::find()
+                .filter(indicator_value::Column::Id.is_in(ids.iter().copied()))
+                .all(txn)
+                .await?;
+            indicator_value_revision::Entity::insert_many(old.into_iter().map(|old| {
+                indicator_value_revision::ActiveModel {
+                    id: NotSet,
+                    indicator_code: Set(old.indicator_code),
+                    organisation: Set(old.organisation),
+                    period_start: Set(old.period_start),
+                    segment_kind: Set(old.segment_kind),
+                    segment_value: Set(old.segment_value),
+                    numerator: Set(old.numerator),
+                    denominator: Set(old.denominator),
+                    value: Set(old.value),
+                    status: Set(old.status),
+                    revision: Set(old.revision),
+                    batch_id: Set(old.batch_id),
+                    submitted_by_sub: Set(old.submitted_by_sub),
+                    submitted_by_name: Set(old.submitted_by_name),
+                    submitted_at: Set(old.submitted_at),
+                    superseded_at: Set(now),
+                    superseded_by_batch: Set(batch),
+                }
+            }))
             .exec(txn)
             .await?;
+            indicator_value::Entity::delete_many()
+                .filter(indicator_value::Column::Id.is_in(ids.iter().copied()))
+                .exec(txn)
+                .await?;
+        }
+        let mut published = IndicatorPublication {
+            batch_id: batch,
+            indicators: BTreeSet::new(),
+            organisations: BTreeSet::new(),
+            first_period: NaiveDate::MAX,
+            last_period: NaiveDate::MIN,
+            values: outcome.created + outcome.revised,
+            at: now,
+        };
+        let fresh: Vec<&Checked> = self.rows.iter().filter(|r| r.revision > 0).collect();
+        for chunk in fresh.chunks(INSERT_CHUNK) {
+            indicator_value::Entity::insert_many(chunk.iter().map(|row| {
+                indicator_value::ActiveModel {
+                    id: NotSet,
+                    indicator_code: Set(self.name(row.indicator).to_owned()),
+                    organisation: Set(self.name(row.organisation).to_owned()),
+                    period_start: Set(row.period),
+                    segment_kind: Set(self.name(row.segment_kind).to_owned()),
+                    segment_value: Set(self.name(row.segment_value).to_owned()),
+                    numerator: Set(row.numerator),
+                    denominator: Set(row.denominator),
+                    value: Set(row.value),
+                    status: Set(row.status),
+                    revision: Set(row.revision),
+                    batch_id: Set(batch),
+                    submitted_by_sub: Set(viewer.sub.clone()),
+                    submitted_by_name: Set(viewer.name.clone()),
+                    submitted_at: Set(now),
+                }
+            }))
+            .exec(txn)
+            .await?;
+        }
+        for row in &fresh {
+            published
+                .indicators
+                .insert(self.name(row.indicator).to_owned());
+            published
+                .organisations
+                .insert(self.name(row.organisation).to_owned());
+            published.first_period = published.first_period.min(row.period);
+            published.last_period = published.last_period.max(row.period);
+        }
+        work.series_changed(published.organisations.iter().cloned());
+        work.publish(Event::IndicatorValuesPublished(published))
+            .await?;
+        outcome.batch_id = Some(batch);
+        Ok(outcome)
     }
-    let mut published = IndicatorPublication {
-        batch_id: batch,
-        indicators: BTreeSet::new(),
-        organisations: BTreeSet::new(),
-        first_period: NaiveDate::MAX,
-        last_period: NaiveDate::MIN,
-        values: fresh.len(),
-        at: now,
-    };
-    for (row, _) in &fresh {
-        published.indicators.insert(row.indicator.clone());
-        published.organisations.insert(row.organisation.clone());
-        published.first_period = published.first_period.min(row.period);
-        published.last_period = published.last_period.max(row.period);
-    }
-    for chunk in fresh.chunks(INSERT_CHUNK) {
-        indicator_value::Entity::insert_many(chunk.iter().map(|(row, revision)| {
-            indicator_value::ActiveModel {
-                id: NotSet,
-                indicator_code: Set(row.indicator.clone()),
-                organisation: Set(row.organisation.clone()),
-                period_start: Set(row.period),
-                segment_kind: Set(row.segment_kind.clone()),
-                segment_value: Set(row.segment_value.clone()),
-                numerator: Set(row.numerator),
-                denominator: Set(row.denominator),
-                value: Set(row.value),
-                status: Set(row.status),
-                revision: Set(*revision),
-                batch_id: Set(batch),
-                submitted_by_sub: Set(viewer.sub.clone()),
-                submitted_by_name: Set(viewer.name.clone()),
-                submitted_at: Set(now),
-            }
-        }))
-        .exec(txn)
-        .await?;
-    }
-    work.series_changed(published.organisations.iter().cloned());
-    work.publish(Event::IndicatorValuesPublished(published))
-        .await?;
-    outcome.batch_id = Some(batch);
-    Ok(outcome)
 }
 
 #[cfg(test)]
