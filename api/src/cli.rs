@@ -1,6 +1,5 @@
-//! The `portal` command line: its commands and options, parsed and run. It lives in the library
-//! so the binary is a shim: everything the commands run is compiled once, here, not again for
-//! the binary.
+//! The `portal` command line: its commands and options, parsed and run. The binary only calls
+//! `main`, so the commands live beside the code they run.
 
 use std::process::ExitCode;
 use std::sync::Arc;
