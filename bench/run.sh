@@ -44,9 +44,10 @@ if ! curl -sf -o /dev/null "http://127.0.0.1:8080/healthz"; then
   echo $! >"$PEER_ROOT/portal.pid"
   for _ in $(seq 1 60); do curl -sf -o /dev/null "http://127.0.0.1:8080/healthz" && break; sleep 0.5; done
 fi
-# The indicator dataset (~311k values), once (the demo layer holds a few of its own); and for PostGraphile only, a smart comment that
-# exposes indicator_values.organisation as a foreign key to providers (the portal's column also
-# holds network codes, so the real schema has no such key).
+# The indicator dataset (~311k values), once (the demo layer holds a few values of its own); and
+# for PostGraphile only, a smart comment that exposes indicator_values.organisation as a foreign
+# key to providers (the portal's column also holds network codes, so the real schema has no such
+# key).
 if (( $(psql "$DATABASE_URL" -Atc "select count(*) from public.indicator_values") < 300000 )); then
   python3 "$here/make-indicator-values.py" >"$work/indicator-values.csv"
   time "$portal" import indicators "$work/indicator-values.csv" --by bench --reason "benchmark dataset"

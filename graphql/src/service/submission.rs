@@ -299,18 +299,17 @@ impl Checked {
     }
 }
 
-/// The rows of one batch. Names are only taken from checked rows, so they are the catalogue's,
-/// the map's and the segments': a few hundred, whatever the number of rows.
+/// The strings of a batch's rows, each held once. Names are only taken from checked rows, so
+/// they are the catalogue's, the map's and the segments': a few hundred, whatever the rows.
 #[derive(Default)]
-struct Rows {
+struct Names {
     ids: HashMap<String, u32>,
     names: Vec<String>,
-    rows: Vec<Checked>,
 }
 
-impl Rows {
-    fn id(&mut self, name: &str) -> u32 {
-        if let Some(&id) = self.ids.get(name) {
+impl Names {
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(id) = self.id(name) {
             return id;
         }
         let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
@@ -319,17 +318,37 @@ impl Rows {
         id
     }
 
+    fn id(&self, name: &str) -> Option<u32> {
+        self.ids.get(name).copied()
+    }
+
     fn name(&self, id: u32) -> &str {
         self.names.get(id as usize).map_or("", String::as_str)
     }
 
+    /// The names of `ids`, each once.
+    fn of(&self, ids: impl IntoIterator<Item = u32>) -> BTreeSet<String> {
+        let ids: BTreeSet<u32> = ids.into_iter().collect();
+        ids.into_iter().map(|id| self.name(id).to_owned()).collect()
+    }
+}
+
+/// The rows of one batch.
+#[derive(Default)]
+struct Rows {
+    names: Names,
+    rows: Vec<Checked>,
+}
+
+impl Rows {
     fn push(&mut self, row: &Submitted, line: usize) {
+        let names = &mut self.names;
         let checked = Checked {
-            indicator: self.id(&row.indicator),
-            organisation: self.id(&row.organisation),
+            indicator: names.intern(&row.indicator),
+            organisation: names.intern(&row.organisation),
             period: row.period,
-            segment_kind: self.id(&row.segment_kind),
-            segment_value: self.id(&row.segment_value),
+            segment_kind: names.intern(&row.segment_kind),
+            segment_value: names.intern(&row.segment_value),
             line: u32::try_from(line).unwrap_or(u32::MAX),
             revision: 0,
             numerator: row.numerator,
@@ -380,18 +399,9 @@ impl Rows {
         }
         let mut superseded: Vec<i32> = Vec::new();
         for chunk in self.rows.chunks_mut(INSERT_CHUNK) {
-            let names = |pick: fn(&Checked) -> u32| {
-                chunk
-                    .iter()
-                    .map(|r| {
-                        self.names
-                            .get(pick(r) as usize)
-                            .cloned()
-                            .unwrap_or_default()
-                    })
-                    .collect::<BTreeSet<_>>()
-            };
-            let (codes, organisations) = (names(|r| r.indicator), names(|r| r.organisation));
+            let names = &self.names;
+            let codes = names.of(chunk.iter().map(|r| r.indicator));
+            let organisations = names.of(chunk.iter().map(|r| r.organisation));
             let first = chunk
                 .iter()
                 .map(|r| r.period)
@@ -405,7 +415,7 @@ impl Rows {
             // Only what the comparison needs: the rows replaced are read whole when written.
             use indicator_value::Column as C;
             let mut existing: HashMap<Identity, Held> = HashMap::new();
-            for (id, indicator, organisation, period, kind, value, figures, status, revision) in
+            for (id, indicator, organisation, period, kind, value, n, d, x, status, revision) in
                 indicator_value::Entity::find()
                     .select_only()
                     .columns([C::Id, C::IndicatorCode, C::Organisation, C::PeriodStart])
@@ -422,17 +432,14 @@ impl Rows {
                     .into_tuple::<HeldRow>()
                     .all(txn)
                     .await?
-                    .into_iter()
-                    .map(|(id, i, o, p, k, v, n, d, x, s, r)| (id, i, o, p, k, v, (n, d, x), s, r))
             {
-                let name = |name: &str| self.ids.get(name).copied();
                 if let (Some(i), Some(o), Some(k), Some(v)) = (
-                    name(&indicator),
-                    name(&organisation),
-                    name(&kind),
-                    name(&value),
+                    names.id(&indicator),
+                    names.id(&organisation),
+                    names.id(&kind),
+                    names.id(&value),
                 ) {
-                    existing.insert((i, o, period, k, v), (id, figures, status, revision));
+                    existing.insert((i, o, period, k, v), (id, (n, d, x), status, revision));
                 }
             }
             for row in chunk.iter_mut() {
@@ -515,25 +522,17 @@ impl Rows {
                 .exec(txn)
                 .await?;
         }
-        let mut published = IndicatorPublication {
-            batch_id: batch,
-            indicators: BTreeSet::new(),
-            organisations: BTreeSet::new(),
-            first_period: NaiveDate::MAX,
-            last_period: NaiveDate::MIN,
-            values: outcome.created + outcome.revised,
-            at: now,
-        };
+        let names = &self.names;
         let fresh: Vec<&Checked> = self.rows.iter().filter(|r| r.revision > 0).collect();
         for chunk in fresh.chunks(INSERT_CHUNK) {
             indicator_value::Entity::insert_many(chunk.iter().map(|row| {
                 indicator_value::ActiveModel {
                     id: NotSet,
-                    indicator_code: Set(self.name(row.indicator).to_owned()),
-                    organisation: Set(self.name(row.organisation).to_owned()),
+                    indicator_code: Set(names.name(row.indicator).to_owned()),
+                    organisation: Set(names.name(row.organisation).to_owned()),
                     period_start: Set(row.period),
-                    segment_kind: Set(self.name(row.segment_kind).to_owned()),
-                    segment_value: Set(self.name(row.segment_value).to_owned()),
+                    segment_kind: Set(names.name(row.segment_kind).to_owned()),
+                    segment_value: Set(names.name(row.segment_value).to_owned()),
                     numerator: Set(row.numerator),
                     denominator: Set(row.denominator),
                     value: Set(row.value),
@@ -548,16 +547,23 @@ impl Rows {
             .exec(txn)
             .await?;
         }
-        for row in &fresh {
-            published
-                .indicators
-                .insert(self.name(row.indicator).to_owned());
-            published
-                .organisations
-                .insert(self.name(row.organisation).to_owned());
-            published.first_period = published.first_period.min(row.period);
-            published.last_period = published.last_period.max(row.period);
-        }
+        let published = IndicatorPublication {
+            batch_id: batch,
+            indicators: names.of(fresh.iter().map(|r| r.indicator)),
+            organisations: names.of(fresh.iter().map(|r| r.organisation)),
+            first_period: fresh
+                .iter()
+                .map(|r| r.period)
+                .min()
+                .unwrap_or(NaiveDate::MAX),
+            last_period: fresh
+                .iter()
+                .map(|r| r.period)
+                .max()
+                .unwrap_or(NaiveDate::MIN),
+            values: fresh.len(),
+            at: now,
+        };
         work.series_changed(published.organisations.iter().cloned());
         work.publish(Event::IndicatorValuesPublished(published))
             .await?;
