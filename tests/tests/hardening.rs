@@ -373,7 +373,9 @@ fn portal_token_refuses_without_a_secret() {
 }
 
 /// A NUL reached PostgreSQL as `INTERNAL_SERVER_ERROR` (SQLite stored it); a 100,000-character
-/// name was taken. Both are the caller's to fix, named, and nothing is written.
+/// name was taken. Both are the caller's to fix, named, and nothing is written. The mutation's
+/// text is the same each time, so after the first its kept document (`limits::parsed`) is checked
+/// again with each request's variables.
 async fn strings_are_checked_before_they_reach_a_database(app: TestApp) {
     let admin = app.token(&["NATIONAL_ADMIN"]);
     let (status, body) = app

@@ -6,6 +6,7 @@
 pub mod cost;
 pub mod depth;
 pub mod input;
+pub mod parsed;
 pub mod scan;
 
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
@@ -13,6 +14,7 @@ use async_graphql::{ErrorExtensionValues, Request, ServerError};
 
 use crate::error::ErrorCode;
 use cost::CostModel;
+use parsed::Parsed;
 
 /// Limits async-graphql lacks or applies differently: depth (with introspection measured
 /// apart, so standard tools' introspection query answers), aliases, field selections, directives and
@@ -29,6 +31,7 @@ pub struct QueryLimits {
     pub max_fragments: usize,
     pub max_cost: u64,
     pub costs: CostModel,
+    pub parsed: Parsed,
 }
 
 #[derive(Default)]
@@ -63,13 +66,20 @@ impl QueryLimits {
     /// its size and its cost. The parsed document is kept on the request for the schema. A
     /// document that does not parse is left for the schema to report.
     pub fn admit(&self, request: &mut Request) -> Result<(), ServerError> {
-        scan::check_nesting(&request.query)
-            .map_err(|too_deep| coded(too_deep.message(), ErrorCode::BadUserInput))?;
-        let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
-            return Ok(());
+        let document = match self.parsed.get(&request.query) {
+            Some(document) => document,
+            None => {
+                scan::check_nesting(&request.query)
+                    .map_err(|too_deep| coded(too_deep.message(), ErrorCode::BadUserInput))?;
+                let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+                    return Ok(());
+                };
+                self.check_sizes(&document)?;
+                self.check_depth(&document)?;
+                self.parsed.keep(&request.query, &document);
+                document
+            }
         };
-        self.check_sizes(&document)?;
-        self.check_depth(&document)?;
         input::check_inputs(&document, &request.variables)
             .map_err(|message| coded(message, ErrorCode::BadUserInput))?;
         let cost = self.costs.cost(&document, &request.variables);
