@@ -7,7 +7,7 @@
 //! `segment_kind` empty means `TOTAL`; empty figures are absent; `status` is `PROVISIONAL` or
 //! `VALIDATED`.
 
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -99,8 +99,11 @@ pub async fn run(
 ) -> Result<String, BoxError> {
     let viewer = operator(by)?;
     let name = file.display().to_string();
-    let lines =
-        read_lines(std::fs::File::open(file).map_err(|e| format!("cannot open {name}: {e}"))?)?;
+    let open = || std::fs::File::open(file).map_err(|e| format!("cannot open {name}: {e}"));
+    // A record ends at a line break, so the file holds at most as many records as line breaks:
+    // the batch makes room for that many at once. `take` never ends the reading early.
+    let most = line_breaks(open()?).map_err(|e| format!("cannot read {name}: {e}"))?;
+    let lines = read_lines(open()?)?.take(most);
     let conn = crate::db::prepared(settings).await?;
     let state = AppState::new(conn, Arc::new(SystemClock), settings.mail_identity());
     let origin = format!(
@@ -127,6 +130,21 @@ pub async fn run(
             Err(message.into())
         }
         Err(e) => Err(e.cause().into()),
+    }
+}
+
+/// How many `\n` the input holds.
+fn line_breaks(input: impl Read) -> std::io::Result<usize> {
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, input);
+    let mut count = 0;
+    loop {
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(count);
+        }
+        count += buffer.iter().filter(|byte| **byte == b'\n').count();
+        let read = buffer.len();
+        reader.consume(read);
     }
 }
 

@@ -145,7 +145,7 @@ pub async fn submit(
     let mut icbs: Option<BTreeSet<String>> = None;
 
     let mut problems = Vec::new();
-    let mut batch = Rows::default();
+    let mut batch = Rows::with_room(lines.size_hint().1.unwrap_or(0));
     for Line { line, row } in lines {
         let row = match row {
             Ok(row) => row,
@@ -243,7 +243,7 @@ pub(crate) async fn write_in(
     origin: &str,
     reason: Option<&str>,
 ) -> AppResult<Outcome> {
-    let mut batch = Rows::default();
+    let mut batch = Rows::with_room(rows.len());
     for (i, row) in rows.iter().enumerate() {
         batch.push(row, i + 1);
     }
@@ -334,13 +334,25 @@ impl Names {
 }
 
 /// The rows of one batch.
-#[derive(Default)]
 struct Rows {
     names: Names,
     rows: Vec<Checked>,
 }
 
+/// The most rows a batch makes room for before its first: beyond, the rows grow as they come.
+const MOST_ROOM: usize = 1 << 22;
+
 impl Rows {
+    /// Room for `most` rows (the lines' upper bound, when known), so a large batch is held at
+    /// its size rather than grown by doubling, which keeps the old rows beside the new room while
+    /// it copies them (for 311,040 rows, 25 MiB rather than a 63 MiB peak).
+    fn with_room(most: usize) -> Rows {
+        Rows {
+            names: Names::default(),
+            rows: Vec::with_capacity(most.min(MOST_ROOM)),
+        }
+    }
+
     fn push(&mut self, row: &Submitted, line: usize) {
         let names = &mut self.names;
         let checked = Checked {
