@@ -61,11 +61,11 @@ PGL_SCHEMAS=public ./pgl-up.sh
 python3 - <<'PY'
 import json, pathlib
 for target in ("portal", "postgraphile"):
-    for name in ("networks", "network_tree", "indicator_dashboard", "indicator_series"):
+    for name in ("networks", "network_tree", "providers", "indicator_dashboard", "indicator_series"):
         gql = pathlib.Path("queries", target, f"{name}.graphql")
         gql.with_suffix(".json").write_text(json.dumps({"query": gql.read_text(), "variables": {}}))
 PY
 
 ./bench.py --http portal=http://127.0.0.1:8080/graphql --pidfile portal="$PEER_ROOT/portal.pid" \
-  --targets postgraphile,portal,sql-rows --queries "${QUERIES:-networks,network_tree,indicator_dashboard,indicator_series}" \
+  --targets postgraphile,portal,sql-rows --queries "${QUERIES:-networks,network_tree,providers,indicator_dashboard,indicator_series}" \
   --conc 1,16 --rounds "${ROUNDS:-3}" --duration "${DURATION:-10}" --warmup 2
