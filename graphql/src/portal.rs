@@ -23,8 +23,8 @@ use crate::state::AppState;
 /// An operation's future, made (and compiled) in this crate. rustc compiles the state machine of
 /// an awaited `async fn` into every crate, and every codegen unit, that polls it; boxed here, the
 /// edges poll it through a pointer, so the whole graph behind the schema (every resolver and
-/// service) is compiled once, not again into `api` (a cold release build went from 15 min 41 s
-/// to N).
+/// service) is compiled once, not again into `api` (the README's first command says what it
+/// saved).
 pub type Running<'a> = Pin<Box<dyn Future<Output = Response> + Send + 'a>>;
 
 #[derive(Clone)]
