@@ -11,8 +11,8 @@ use async_graphql::parser::types::ExecutableDocument;
 /// At most this many documents are kept; when full, the store starts again, so a stream of
 /// distinct texts costs the store nothing beyond its bound.
 const KEPT: usize = 64;
-/// Texts longer than this are parsed every time (a dashboard's queries are 0.5-2 KB), so the
-/// store holds at most a few MiB.
+/// Texts longer than this are parsed every time (a dashboard's queries are 0.5-2 KB); with the
+/// document limits, this keeps the store small whatever clients send.
 const LONGEST_KEPT: usize = 8 * 1024;
 
 /// Shared by every clone of the `Portal`.
