@@ -172,6 +172,10 @@ impl Settings {
             graphiql: flag("PORTAL_GRAPHIQL", !production)?,
             schema: SchemaOptions {
                 introspection: flag("PORTAL_INTROSPECTION", !production)?,
+                max_cost_in_flight: number(
+                    "PORTAL_MAX_COST_IN_FLIGHT",
+                    SchemaOptions::default().max_cost_in_flight,
+                )?,
                 ..SchemaOptions::default()
             },
             request_timeout: Duration::from_millis(number("PORTAL_REQUEST_TIMEOUT_MS", 10_000)?),
@@ -302,6 +306,7 @@ Settings (environment variables; the README's table says more):
   PORTAL_REQUEST_TIMEOUT_MS    longest an operation runs [10000]
   PORTAL_MAX_BODY_BYTES        largest request body or WebSocket message [262144]
   PORTAL_MAX_RESPONSE_BYTES    largest answer [8388608]
+  PORTAL_MAX_COST_IN_FLIGHT    cost of the heavy operations running at once [400000]
   PORTAL_DB_POOL_SIZE          database connections, at least 2 [10]
   PORTAL_SMTP_URL              where letters go, smtp:// or smtps:// [none: letters wait]
   PORTAL_MAIL_FROM             sender of letters [spinal-portal@localhost]

@@ -16,6 +16,7 @@ use crate::error::mask;
 use crate::limits::QueryLimits;
 use crate::limits::cost::CostModel;
 use crate::limits::parsed::Parsed;
+use crate::limits::room::{Held, Room};
 use crate::loader::{Dispatch, Loaders, drive};
 use crate::schema::{PortalSchema, SchemaOptions, build};
 use crate::state::AppState;
@@ -25,13 +26,20 @@ use crate::state::AppState;
 /// edges poll it through a pointer, so the whole graph behind the schema (every resolver and
 /// service) is compiled once, not again into `api` (the README's first command says what it
 /// saved).
-pub type Running<'a> = Pin<Box<dyn Future<Output = Response> + Send + 'a>>;
+pub type Running<'a> = Pin<Box<dyn Future<Output = Answer> + Send + 'a>>;
+
+/// An operation's response, with the room it holds in memory until the response is sent.
+pub struct Answer {
+    pub response: Response,
+    pub room: Held,
+}
 
 #[derive(Clone)]
 pub struct Portal {
     schema: PortalSchema,
     state: AppState,
     limits: QueryLimits,
+    room: Room,
 }
 
 impl Portal {
@@ -51,6 +59,7 @@ impl Portal {
                 costs,
                 parsed: Parsed::default(),
             },
+            room: Room::new(options.max_cost_in_flight, options.max_cost),
         }
     }
 
@@ -60,20 +69,21 @@ impl Portal {
 
     /// Admits a request to run, or refuses it with a request error (see `QueryLimits::admit`).
     pub fn admit(&self, mut request: Request) -> Result<Admitted, ServerError> {
-        self.limits.admit(&mut request)?;
-        Ok(Admitted(request))
+        let cost = self.limits.admit(&mut request)?;
+        Ok(Admitted { request, cost })
     }
 
-    /// Executes one admitted query or mutation for `viewer`.
+    /// Executes one admitted query or mutation for `viewer`, once there is room for it.
     #[inline(never)]
     pub fn execute_as(&self, viewer: Viewer, admitted: Admitted) -> Running<'_> {
         Box::pin(async move {
-            let mut request = admitted.0;
+            let room = self.room.for_cost(admitted.cost).await;
+            let mut request = admitted.request;
             let loaders = Loaders::new(self.state.db.clone(), Dispatch::Driven);
             request.data = request_data(viewer, loaders.clone());
             let mut response = drive(loaders, self.schema.execute(request)).await;
             mask(&mut response.errors);
-            response
+            Answer { response, room }
         })
     }
 
@@ -81,13 +91,19 @@ impl Portal {
     #[inline(never)]
     fn execute_in_connection(&self, request: Request) -> Running<'_> {
         Box::pin(async move {
-            let request = match self.admit(request) {
-                Ok(admitted) => admitted.0,
-                Err(error) => return Response::from_errors(vec![error]),
+            let admitted = match self.admit(request) {
+                Ok(admitted) => admitted,
+                Err(error) => {
+                    return Answer {
+                        response: Response::from_errors(vec![error]),
+                        room: Held::default(),
+                    };
+                }
             };
-            let mut response = self.schema.execute(request).await;
+            let room = self.room.for_cost(admitted.cost).await;
+            let mut response = self.schema.execute(admitted.request).await;
             mask(&mut response.errors);
-            response
+            Answer { response, room }
         })
     }
 
@@ -100,15 +116,18 @@ impl Portal {
     }
 }
 
-/// A request that passed `Portal::admit`, the only kind `execute_as` runs.
-pub struct Admitted(Request);
+/// A request that passed `Portal::admit`, the only kind `execute_as` runs, with its cost.
+pub struct Admitted {
+    request: Request,
+    cost: u64,
+}
 
 impl Admitted {
     /// The type of the operation that will run (`None` when the document names no single
     /// operation, which the schema reports), or the parser's error.
     pub fn operation_type(&mut self) -> Result<Option<OperationType>, ServerError> {
-        let name = self.0.operation_name.clone();
-        let document = self.0.parsed_query()?;
+        let name = self.request.operation_name.clone();
+        let document = self.request.parsed_query()?;
         let mut operations = document.operations.iter();
         let operation = match name {
             Some(name) => operations.find(|(n, _)| n.map(|n| n.as_str()) == Some(name.as_str())),
@@ -133,7 +152,8 @@ fn request_data(viewer: Viewer, loaders: Loaders) -> Data {
 /// How the WebSocket transport runs operations: the caller comes from the connection's data.
 impl Executor for Portal {
     async fn execute(&self, request: Request) -> Response {
-        self.execute_in_connection(request).await
+        // The transport serialises the response after this returns: only building it holds room.
+        self.execute_in_connection(request).await.response
     }
 
     fn execute_stream(
@@ -142,7 +162,7 @@ impl Executor for Portal {
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
         let request = match self.admit(request) {
-            Ok(admitted) => admitted.0,
+            Ok(admitted) => admitted.request,
             Err(error) => {
                 return stream::once(async move { Response::from_errors(vec![error]) }).boxed();
             }

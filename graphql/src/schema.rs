@@ -76,6 +76,9 @@ pub struct SchemaOptions {
     /// The most an operation may cost (`limits::cost`): fields counted once per item of the
     /// lists around them.
     pub max_cost: u64,
+    /// The most cost the operations running at once may add up to (`limits::room`), which bounds
+    /// the memory their answers take.
+    pub max_cost_in_flight: u64,
     pub max_aliases: usize,
     pub max_fields: usize,
     /// Per document, not per field.
@@ -89,6 +92,7 @@ impl Default for SchemaOptions {
             introspection: true,
             max_depth: 12,
             max_cost: 100_000,
+            max_cost_in_flight: 400_000,
             max_aliases: 30,
             max_fields: 500,
             max_directives: 10,

@@ -381,7 +381,8 @@ async fn run(
         return (response, kind, Outcome::RequestError);
     }
     let execution = edge.portal.execute_as(viewer, admitted);
-    let Ok(response) = tokio::time::timeout(edge.request_timeout, execution).await else {
+    // The room (`graphql::limits::room`) is held until the answer is serialised.
+    let Ok(answer) = tokio::time::timeout(edge.request_timeout, execution).await else {
         let response = respond(
             media,
             StatusCode::SERVICE_UNAVAILABLE,
@@ -392,6 +393,8 @@ async fn run(
         );
         return (response, kind, Outcome::Timeout);
     };
+    let response = answer.response;
+    let _room = answer.room;
     let is_request_error = response.data == Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());

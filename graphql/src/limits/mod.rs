@@ -7,6 +7,7 @@ pub mod cost;
 pub mod depth;
 pub mod input;
 pub mod parsed;
+pub mod room;
 pub mod scan;
 
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
@@ -63,16 +64,16 @@ fn count(set: &SelectionSet, counts: &mut Counts) {
 impl QueryLimits {
     /// Admits `request` to the schema or says why not, before async-graphql parses or validates
     /// it: its nesting (on the raw text, which the parser would recurse over), its input values,
-    /// its size and its cost. The parsed document is kept on the request for the schema. A
-    /// document that does not parse is left for the schema to report.
-    pub fn admit(&self, request: &mut Request) -> Result<(), ServerError> {
+    /// its size and its cost, which it answers. The parsed document is kept on the request for
+    /// the schema. A document that does not parse is left for the schema to report (cost 0).
+    pub fn admit(&self, request: &mut Request) -> Result<u64, ServerError> {
         let document = match self.parsed.get(&request.query) {
             Some(document) => document,
             None => {
                 scan::check_nesting(&request.query)
                     .map_err(|too_deep| coded(too_deep.message(), ErrorCode::BadUserInput))?;
                 let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
-                    return Ok(());
+                    return Ok(0);
                 };
                 self.check_sizes(&document)?;
                 self.check_depth(&document)?;
@@ -100,7 +101,7 @@ impl QueryLimits {
             return Err(error);
         }
         request.set_parsed_query(document);
-        Ok(())
+        Ok(cost)
     }
 
     fn check_sizes(&self, document: &ExecutableDocument) -> Result<(), ServerError> {
