@@ -16,6 +16,7 @@ use entities::{
     workplan_decision, workplan_deliverable, workplan_deliverable_indicator,
     workplan_deliverable_update, workplan_objective, workplan_progress_report,
 };
+use futures_util::TryStreamExt;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::error::AppResult;
@@ -242,18 +243,24 @@ impl Batch for TotalsOf {
             .order_by_asc(indicator_value::Column::IndicatorCode)
             .order_by_asc(indicator_value::Column::PeriodStart)
             .into_model::<OrganisationSeriesRow>()
-            .all(db)
+            .stream(db)
             .await?;
+        let mut rows = std::pin::pin!(rows);
+        // Streamed, so only the rows kept are held, not every row as read as well (the driver's
+        // rows of 72 providers' values took the server from 68 to 96 MiB for a moment).
         let mut by_org: HashMap<TotalsOf, Vec<SeriesRow>> =
             keys.into_iter().map(|k| (k, Vec::new())).collect();
-        for r in rows {
+        while let Some(r) = rows.try_next().await? {
             if let Some(list) = by_org.get_mut(&TotalsOf(r.organisation)) {
                 list.push(r.row);
             }
         }
         Ok(by_org
             .into_iter()
-            .map(|(k, v)| (k, std::sync::Arc::new(v)))
+            .map(|(k, mut v)| {
+                v.shrink_to_fit();
+                (k, std::sync::Arc::new(v))
+            })
             .collect())
     }
 }
