@@ -6,6 +6,9 @@
 #   bench/run.sh                      # 3 rounds x 10 s, concurrency 1 and 16
 #   ROUNDS=1 DURATION=5 bench/run.sh  # a quick look
 #   bench/run.sh --down               # stop the servers and the cluster afterwards
+#
+# The workplan dashboard runs against the portal and its SQL only: PostGraphile over the same
+# tables has none of the workplan rules (agreements required by the footprint, what is overdue).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
@@ -60,12 +63,20 @@ PGL_SCHEMAS=public ./pgl-up.sh
 
 python3 - <<'PY'
 import json, pathlib
-for target in ("portal", "postgraphile"):
-    for name in ("networks", "network_tree", "providers", "indicator_dashboard", "indicator_series"):
-        gql = pathlib.Path("queries", target, f"{name}.graphql")
-        gql.with_suffix(".json").write_text(json.dumps({"query": gql.read_text(), "variables": {}}))
+for gql in pathlib.Path("queries").glob("*/*.graphql"):
+    gql.with_suffix(".json").write_text(json.dumps({"query": gql.read_text(), "variables": {}}))
 PY
 
-./bench.py --http portal=http://127.0.0.1:8080/graphql --pidfile portal="$PEER_ROOT/portal.pid" \
-  --targets postgraphile,portal,sql-rows --queries "${QUERIES:-networks,network_tree,providers,indicator_dashboard,indicator_series}" \
-  --conc 1,16 --rounds "${ROUNDS:-3}" --duration "${DURATION:-10}" --warmup 2
+queries="${QUERIES:-networks,network_tree,providers,indicator_dashboard,indicator_series,workplan_dashboard}"
+with_peer="$(tr , '\n' <<<"$queries" | grep -vx workplan_dashboard | paste -sd, - || true)"
+run=(./bench.py --http portal=http://127.0.0.1:8080/graphql --pidfile portal="$PEER_ROOT/portal.pid"
+  --conc 1,16 --rounds "${ROUNDS:-3}" --duration "${DURATION:-10}" --warmup 2)
+if [[ -n "$with_peer" ]]; then
+  "${run[@]}" --targets postgraphile,portal,sql-rows --queries "$with_peer"
+fi
+if [[ ",$queries," == *,workplan_dashboard,* ]]; then
+  if (( $(psql "$DATABASE_URL" -Atc "select count(*) from public.workplans") == 0 )); then
+    PORTAL_DATA_DIR="$work/portal-data" python3 "$here/make-workplans.py" http://127.0.0.1:8080/graphql "$portal"
+  fi
+  "${run[@]}" --targets portal,sql-rows --queries workplan_dashboard
+fi
