@@ -9,8 +9,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entities::enums::{IndicatorKind, IndicatorLevel, ValueStatus};
 use entities::{icb, indicator, indicator_batch, indicator_value, indicator_value_revision};
 use sea_orm::{
-    ActiveEnum, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait,
-    QueryFilter, QuerySelect, Set, Statement, Value,
+    ActiveEnum, ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend,
+    EntityTrait, QueryFilter, QuerySelect, Set, Statement, Value,
 };
 
 use super::analysis::RESIDENCE;
@@ -412,8 +412,21 @@ impl Rows {
         let mut superseded: Vec<i32> = Vec::new();
         for chunk in self.rows.chunks_mut(INSERT_CHUNK) {
             let names = &self.names;
-            let codes = names.of(chunk.iter().map(|r| r.indicator));
-            let organisations = names.of(chunk.iter().map(|r| r.organisation));
+            use indicator_value::Column as C;
+            // The chunk's (indicator, organisation) pairs, not every indicator with every
+            // organisation: a chunk across two indicators had read up to 21,000 rows for its
+            // 1,000, and the reading peaked a re-import of 311,040 values at 102 MiB.
+            let pairs: BTreeSet<(u32, u32)> = chunk
+                .iter()
+                .map(|r| (r.indicator, r.organisation))
+                .collect();
+            let pairs = pairs.into_iter().fold(Condition::any(), |any, (i, o)| {
+                any.add(
+                    Condition::all()
+                        .add(C::IndicatorCode.eq(names.name(i)))
+                        .add(C::Organisation.eq(names.name(o))),
+                )
+            });
             let first = chunk
                 .iter()
                 .map(|r| r.period)
@@ -425,7 +438,6 @@ impl Rows {
                 .max()
                 .unwrap_or(NaiveDate::MAX);
             // Only what the comparison needs: the rows replaced are read whole when written.
-            use indicator_value::Column as C;
             let mut existing: HashMap<Identity, Held> = HashMap::new();
             for (id, indicator, organisation, period, kind, value, n, d, x, status, revision) in
                 indicator_value::Entity::find()
@@ -438,8 +450,7 @@ impl Rows {
                         C::Denominator,
                     ])
                     .columns([C::Value, C::Status, C::Revision])
-                    .filter(C::IndicatorCode.is_in(codes))
-                    .filter(C::Organisation.is_in(organisations))
+                    .filter(pairs)
                     .filter(C::PeriodStart.between(first, last))
                     .into_tuple::<HeldRow>()
                     .all(txn)
