@@ -24,14 +24,11 @@ fn env_number(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-const DASHBOARD: &str = r#"{ workplanDashboard(financialYear: "2026/27") {
-    networkCode status icbsRequired icbsAgreed deliverablesPastDue progressReportsOverdue
-    deliverables { blue green amber red }
-    network { name leadRegion { name } }
-    inForce { versionNo frozenOn requiredAgreements { icbCode agreed }
-              deliverables { reference status dueOn indicators { code } }
-              progressReports { quarter submittedAt } }
-} }"#;
+/// The same query as the shared kit's benchmark (`bench/run.sh`).
+const DASHBOARD: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../bench/queries/portal/workplan_dashboard.graphql"
+));
 
 async fn ok(app: &TestApp, grant: &str, query: &str, variables: Value) -> Value {
     let token = app.token_as(&format!("bench-{grant}"), grant, &[grant]);
