@@ -407,8 +407,9 @@ async fn run(
     } else {
         Outcome::FieldErrors
     };
-    // Serialised directly (not through serde_json::Value) to keep the selection order, into a
-    // buffer that refuses to grow past the limit.
+    // Serialised directly (not through serde_json::Value, which would sort each object's fields)
+    // into a buffer that refuses to grow past the limit. The fields come in async-graphql's
+    // order: the order they were resolved in, which puts a field that waited last.
     let mut body = Capped {
         bytes: Vec::with_capacity(8 * 1024),
         limit: edge.max_response_bytes,
