@@ -3,7 +3,7 @@
 //! nothing; a changed value becomes a new revision and the old one moves to
 //! `indicator_value_revisions`, still readable.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::enums::{IndicatorKind, IndicatorLevel, ValueStatus};
@@ -23,6 +23,9 @@ use crate::state::AppState;
 
 /// Rows per INSERT: SQLite binds at most 32,766 parameters per statement.
 const INSERT_CHUNK: usize = 1_000;
+/// Indicators (one `OR` term each) per read of the values a chunk would replace; the catalogue
+/// holds a few dozen, so one read per chunk.
+const MOST_INDICATORS_PER_READ: usize = 100;
 /// Key of the PostgreSQL advisory lock that makes batches take turns ("SPININDV").
 const SUBMIT_LOCK_KEY: i64 = 0x5350_494e_494e_4456;
 
@@ -413,20 +416,6 @@ impl Rows {
         for chunk in self.rows.chunks_mut(INSERT_CHUNK) {
             let names = &self.names;
             use indicator_value::Column as C;
-            // The chunk's (indicator, organisation) pairs, not every indicator with every
-            // organisation: a chunk across two indicators had read up to 21,000 rows for its
-            // 1,000, and the reading peaked a re-import of 311,040 values at 102 MiB.
-            let pairs: BTreeSet<(u32, u32)> = chunk
-                .iter()
-                .map(|r| (r.indicator, r.organisation))
-                .collect();
-            let pairs = pairs.into_iter().fold(Condition::any(), |any, (i, o)| {
-                any.add(
-                    Condition::all()
-                        .add(C::IndicatorCode.eq(names.name(i)))
-                        .add(C::Organisation.eq(names.name(o))),
-                )
-            });
             let first = chunk
                 .iter()
                 .map(|r| r.period)
@@ -439,30 +428,32 @@ impl Rows {
                 .unwrap_or(NaiveDate::MAX);
             // Only what the comparison needs: the rows replaced are read whole when written.
             let mut existing: HashMap<Identity, Held> = HashMap::new();
-            for (id, indicator, organisation, period, kind, value, n, d, x, status, revision) in
-                indicator_value::Entity::find()
-                    .select_only()
-                    .columns([C::Id, C::IndicatorCode, C::Organisation, C::PeriodStart])
-                    .columns([
-                        C::SegmentKind,
-                        C::SegmentValue,
-                        C::Numerator,
-                        C::Denominator,
-                    ])
-                    .columns([C::Value, C::Status, C::Revision])
-                    .filter(pairs)
-                    .filter(C::PeriodStart.between(first, last))
-                    .into_tuple::<HeldRow>()
-                    .all(txn)
-                    .await?
-            {
-                if let (Some(i), Some(o), Some(k), Some(v)) = (
-                    names.id(&indicator),
-                    names.id(&organisation),
-                    names.id(&kind),
-                    names.id(&value),
-                ) {
-                    existing.insert((i, o, period, k, v), (id, (n, d, x), status, revision));
+            for wanted in held_by(names, chunk) {
+                for (id, indicator, organisation, period, kind, value, n, d, x, status, revision) in
+                    indicator_value::Entity::find()
+                        .select_only()
+                        .columns([C::Id, C::IndicatorCode, C::Organisation, C::PeriodStart])
+                        .columns([
+                            C::SegmentKind,
+                            C::SegmentValue,
+                            C::Numerator,
+                            C::Denominator,
+                        ])
+                        .columns([C::Value, C::Status, C::Revision])
+                        .filter(wanted)
+                        .filter(C::PeriodStart.between(first, last))
+                        .into_tuple::<HeldRow>()
+                        .all(txn)
+                        .await?
+                {
+                    if let (Some(i), Some(o), Some(k), Some(v)) = (
+                        names.id(&indicator),
+                        names.id(&organisation),
+                        names.id(&kind),
+                        names.id(&value),
+                    ) {
+                        existing.insert((i, o, period, k, v), (id, (n, d, x), status, revision));
+                    }
                 }
             }
             for row in chunk.iter_mut() {
@@ -578,6 +569,39 @@ impl Rows {
     }
 }
 
+/// What to read of the values `chunk` would replace, a condition per statement: each indicator
+/// of the chunk with its own organisations, not every indicator with every organisation (a chunk
+/// across two indicators had read up to 21,000 rows for its 1,000, and the reading peaked a
+/// re-import of 311,040 values at 102 MiB). One `OR` term per indicator, never per pair: SQLite
+/// refuses an expression deeper than 1,000, which a month of 1,000 pairs would be.
+fn held_by(names: &Names, chunk: &[Checked]) -> Vec<Condition> {
+    use indicator_value::Column as C;
+    let mut by_indicator: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
+    for row in chunk {
+        by_indicator
+            .entry(row.indicator)
+            .or_default()
+            .insert(row.organisation);
+    }
+    let by_indicator: Vec<(u32, BTreeSet<u32>)> = by_indicator.into_iter().collect();
+    by_indicator
+        .chunks(MOST_INDICATORS_PER_READ)
+        .map(|indicators| {
+            indicators
+                .iter()
+                .fold(Condition::any(), |any, (indicator, organisations)| {
+                    any.add(
+                        Condition::all()
+                            .add(C::IndicatorCode.eq(names.name(*indicator)))
+                            .add(
+                                C::Organisation.is_in(organisations.iter().map(|o| names.name(*o))),
+                            ),
+                    )
+                })
+        })
+        .collect()
+}
+
 /// Who submitted a batch's rows, and when.
 struct Submission<'a> {
     batch: i32,
@@ -684,6 +708,7 @@ async fn insert_fresh(
 mod tests {
     use super::*;
     use entities::indicator_value::TOTAL;
+    use sea_orm::QueryTrait;
 
     fn row(n: Option<f64>, d: Option<f64>, v: Option<f64>) -> Submitted {
         Submitted {
@@ -713,5 +738,28 @@ mod tests {
         assert!(figures_problem(Mean, &row(None, None, Some(3.2))).is_some());
         assert!(figures_problem(Attestation, &row(None, None, Some(1.0))).is_none());
         assert!(figures_problem(Attestation, &row(None, None, Some(0.5))).is_some());
+    }
+
+    /// A month of every indicator for 125 organisations: 1,000 pairs in one chunk, read with one
+    /// statement of one `OR` term per indicator (a term per pair was 1,000 deep, over SQLite's
+    /// limit on expressions).
+    #[test]
+    fn a_chunk_of_many_pairs_is_read_with_a_term_per_indicator() {
+        let mut rows = Rows::with_room(1_000);
+        for indicator in 0..8 {
+            for organisation in 0..125 {
+                let mut submitted = row(None, None, Some(1.0));
+                submitted.indicator = format!("I{indicator}");
+                submitted.organisation = format!("O{organisation}");
+                rows.push(&submitted, rows.rows.len() + 2);
+            }
+        }
+        let reads = held_by(&rows.names, &rows.rows);
+        assert_eq!(reads.len(), 1);
+        let sql = indicator_value::Entity::find()
+            .filter(reads[0].clone())
+            .build(DatabaseBackend::Sqlite)
+            .to_string();
+        assert_eq!(sql.matches(" OR ").count(), 7, "{sql}");
     }
 }
