@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
 use crate::on_both_databases;
@@ -243,6 +243,22 @@ async fn a_batch_is_written_whole_or_not_at_all(app: TestApp) {
         (Some(2), Some(0)),
         "{body}"
     );
+    // A proportion has no value of its own: it is stored absent (on PostgreSQL it travels to the
+    // insert as NaN, and must arrive as NULL).
+    let absent = app
+        .state
+        .db
+        .query_one_raw(Statement::from_string(
+            app.state.db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM indicator_values WHERE indicator_code = \
+             'CES_MRI_WITHIN_4_HOURS' AND organisation = 'RHM' AND value IS NULL",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert_eq!(absent, 2, "absent figures are stored as NULL");
     let body = submit(&app, &admin, good).await;
     let result = &body["data"]["submitIndicatorValues"];
     assert_eq!(result["unchanged"], 2, "{body}");
