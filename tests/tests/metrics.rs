@@ -171,7 +171,9 @@ async fn metrics_count_what_an_operator_watches(kind: Db) {
     );
     assert!(!text.contains("secret-path") && !text.contains("ZZ011"));
     assert_eq!(sample(&text, "portal_websocket_connections"), 1.0);
-    assert_eq!(sample(&text, "portal_websocket_subscriptions"), 1.0);
+    // Counted once the server has read the `subscribe` frame, which the client only sent: the
+    // letter's failure can be scraped before that (seen once in six runs on PostgreSQL).
+    eventually(&app, "portal_websocket_subscriptions", |n| n == 1.0).await;
     // The pass at start, however long the machine takes over it.
     let clock = eventually(
         &app,
