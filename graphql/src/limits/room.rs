@@ -12,7 +12,7 @@ use std::sync::Arc;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Operations costing at most this run without waiting: answers of a few tens of KB.
-pub const LIGHT: u64 = 1_000;
+const LIGHT: u64 = 1_000;
 
 /// Shared by every clone of the `Portal`.
 #[derive(Debug, Clone)]

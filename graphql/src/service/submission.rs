@@ -538,12 +538,7 @@ impl Rows {
         }
         let names = &self.names;
         let fresh: Vec<&Checked> = self.rows.iter().filter(|r| r.revision > 0).collect();
-        let submitted = Submission {
-            batch,
-            viewer,
-            at: now,
-        };
-        insert_fresh(txn, names, &fresh, &submitted).await?;
+        insert_fresh(txn, names, &fresh, batch, viewer, now).await?;
         let published = IndicatorPublication {
             batch_id: batch,
             indicators: names.of(fresh.iter().map(|r| r.indicator)),
@@ -602,17 +597,10 @@ fn held_by(names: &Names, chunk: &[Checked]) -> Vec<Condition> {
         .collect()
 }
 
-/// Who submitted a batch's rows, and when.
-struct Submission<'a> {
-    batch: i32,
-    viewer: &'a Viewer,
-    at: DateTime<Utc>,
-}
-
 /// Rows per INSERT on PostgreSQL, where a chunk is ten array parameters whatever its rows.
 const UNNEST_CHUNK: usize = 10_000;
 
-/// Writes the new values. On PostgreSQL each chunk is one `INSERT … SELECT FROM unnest(…)` of
+/// Writes the new values of `batch`, submitted by `viewer` at `at`. On PostgreSQL each chunk is one `INSERT … SELECT FROM unnest(…)` of
 /// one array per column: the 1,000-row `VALUES` list binds 15,000 parameters that the server
 /// parses and plans for every statement, which was most of the time of a 311,040-row import.
 /// Absent figures travel as NaN, which no submitted figure can be (`figures_problem`).
@@ -620,7 +608,9 @@ async fn insert_fresh(
     txn: &impl ConnectionTrait,
     names: &Names,
     fresh: &[&Checked],
-    submitted: &Submission<'_>,
+    batch: i32,
+    viewer: &Viewer,
+    at: DateTime<Utc>,
 ) -> AppResult<()> {
     if txn.get_database_backend() == DatabaseBackend::Postgres {
         for chunk in fresh.chunks(UNNEST_CHUNK) {
@@ -657,10 +647,10 @@ async fn insert_fresh(
                     .map(|r| r.revision)
                     .collect::<Vec<i32>>()
                     .into(),
-                submitted.batch.into(),
-                submitted.viewer.sub.as_str().into(),
-                submitted.viewer.name.as_str().into(),
-                submitted.at.into(),
+                batch.into(),
+                viewer.sub.as_str().into(),
+                viewer.name.as_str().into(),
+                at.into(),
             ];
             txn.execute_raw(Statement::from_sql_and_values(
                 DatabaseBackend::Postgres,
@@ -692,10 +682,10 @@ async fn insert_fresh(
                 value: Set(row.value),
                 status: Set(row.status),
                 revision: Set(row.revision),
-                batch_id: Set(submitted.batch),
-                submitted_by_sub: Set(submitted.viewer.sub.clone()),
-                submitted_by_name: Set(submitted.viewer.name.clone()),
-                submitted_at: Set(submitted.at),
+                batch_id: Set(batch),
+                submitted_by_sub: Set(viewer.sub.clone()),
+                submitted_by_name: Set(viewer.name.clone()),
+                submitted_at: Set(at),
             }
         }))
         .exec(txn)
